@@ -1,0 +1,92 @@
+import type { TSchema } from '@sinclair/typebox';
+import { patchSchemas } from '../patch/patch-schemas.js';
+import { EndpointsSchema } from '../schemas/endpoints.js';
+import { EndpointSliceSchema } from '../schemas/endpointslice.js';
+import { LeaseSchema } from '../schemas/lease.js';
+import { NamespaceSchema } from '../schemas/namespace.js';
+import { NodeSchema } from '../schemas/node.js';
+import { PodSchema, type Pod } from '../schemas/pod.js';
+import { ServiceSchema } from '../schemas/service.js';
+import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain } from '../validation/identifiers.js';
+import { endpointSliceStrategy } from './endpointslice.js';
+import { endpointsStrategy } from './endpoints.js';
+import { leaseStrategy } from './lease.js';
+import { namespaceStrategy } from './namespace.js';
+import { nodeStrategy } from './node.js';
+import { podStrategy } from './pod.js';
+import type { ResourceKind, Verb } from './resource-kind.js';
+import { serviceStrategy } from './service.js';
+import type { KubeObject, ResourceStrategy } from './strategy.js';
+
+const ALL_VERBS: readonly Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const NO_COLLECTION_DELETE: readonly Verb[] = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
+
+function patchSchema(resource: string) {
+  const schema = patchSchemas[resource];
+  if (!schema) throw new Error(`no strategic-merge-patch schema for ${resource}`);
+  return schema;
+}
+
+function kind<T extends KubeObject>(spec: Omit<ResourceKind<T>, 'patchSchema' | 'strategy' | 'schema'> & { strategy: ResourceStrategy<T>; schema: TSchema }): ResourceKind<KubeObject> {
+  return { ...spec, patchSchema: patchSchema(spec.resource) } as unknown as ResourceKind<KubeObject>;
+}
+
+/**
+ * The kinds skiff serves, in discovery order. Names follow upstream: pods,
+ * nodes and EndpointSlices are DNS-1123 subdomains, namespaces DNS-1123 labels,
+ * services DNS-1035 labels.
+ */
+export function buildKinds(): ResourceKind<KubeObject>[] {
+  return [
+    kind({
+      group: '', version: 'v1', resource: 'namespaces', singular: 'namespace', kind: 'Namespace', listKind: 'NamespaceList',
+      namespaced: false, shortNames: ['ns'], categories: [], verbs: NO_COLLECTION_DELETE, subresources: [],
+      allowCreateOnUpdate: false, nameRule: isDNS1123Label, strategy: namespaceStrategy, schema: NamespaceSchema,
+      fieldSelectors: { 'status.phase': (o) => (o.status as { phase?: string } | undefined)?.phase },
+    }),
+    kind({
+      group: '', version: 'v1', resource: 'nodes', singular: 'node', kind: 'Node', listKind: 'NodeList',
+      namespaced: false, shortNames: ['no'], categories: [], verbs: ALL_VERBS, subresources: ['status'],
+      allowCreateOnUpdate: false, nameRule: isDNS1123Subdomain, strategy: nodeStrategy, schema: NodeSchema,
+      fieldSelectors: { 'spec.unschedulable': (o) => String((o.spec as { unschedulable?: boolean } | undefined)?.unschedulable ?? false) },
+    }),
+    kind<Pod>({
+      group: '', version: 'v1', resource: 'pods', singular: 'pod', kind: 'Pod', listKind: 'PodList',
+      namespaced: true, shortNames: ['po'], categories: ['all'], verbs: ALL_VERBS, subresources: ['status', 'binding'],
+      allowCreateOnUpdate: false, nameRule: isDNS1123Subdomain, strategy: podStrategy, schema: PodSchema,
+      fieldSelectors: {
+        'spec.nodeName': (o) => o.spec?.nodeName ?? '',
+        'spec.restartPolicy': (o) => o.spec?.restartPolicy ?? '',
+        'spec.schedulerName': (o) => (o.spec as { schedulerName?: string } | undefined)?.schedulerName ?? '',
+        'spec.serviceAccountName': (o) => (o.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName ?? '',
+        'status.phase': (o) => o.status?.phase ?? '',
+        'status.podIP': (o) => o.status?.podIP ?? '',
+        'status.nominatedNodeName': (o) => (o.status as { nominatedNodeName?: string } | undefined)?.nominatedNodeName ?? '',
+      },
+    }),
+    kind({
+      group: '', version: 'v1', resource: 'services', singular: 'service', kind: 'Service', listKind: 'ServiceList',
+      namespaced: true, shortNames: ['svc'], categories: ['all'], verbs: ALL_VERBS, subresources: ['status'],
+      allowCreateOnUpdate: false, nameRule: isDNS1035Label, strategy: serviceStrategy, schema: ServiceSchema,
+      fieldSelectors: {},
+    }),
+    kind({
+      group: '', version: 'v1', resource: 'endpoints', singular: 'endpoints', kind: 'Endpoints', listKind: 'EndpointsList',
+      namespaced: true, shortNames: ['ep'], categories: [], verbs: ALL_VERBS, subresources: [],
+      allowCreateOnUpdate: true, nameRule: isDNS1123Subdomain, strategy: endpointsStrategy, schema: EndpointsSchema,
+      fieldSelectors: {},
+    }),
+    kind({
+      group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', singular: 'endpointslice', kind: 'EndpointSlice', listKind: 'EndpointSliceList',
+      namespaced: true, shortNames: [], categories: [], verbs: ALL_VERBS, subresources: [],
+      allowCreateOnUpdate: false, nameRule: isDNS1123Subdomain, strategy: endpointSliceStrategy, schema: EndpointSliceSchema,
+      fieldSelectors: { addressType: (o) => (o as { addressType?: string }).addressType ?? '' },
+    }),
+    kind({
+      group: 'coordination.k8s.io', version: 'v1', resource: 'leases', singular: 'lease', kind: 'Lease', listKind: 'LeaseList',
+      namespaced: true, shortNames: [], categories: [], verbs: ALL_VERBS, subresources: [],
+      allowCreateOnUpdate: true, nameRule: isDNS1123Subdomain, strategy: leaseStrategy, schema: LeaseSchema,
+      fieldSelectors: {},
+    }),
+  ];
+}

@@ -1,0 +1,81 @@
+import type { Service } from '../schemas/service.js';
+import { ipFamilyOf, type IPFamily } from '../validation/ip-address.js';
+import { semanticEqual } from './semantic-equal.js';
+import { dropTypeDependentFields, externallyAccessible, needsClusterIP, normalizeClusterIPs, patchAllocatedValues } from './service-fields.js';
+import { validateService, validateServiceUpdate } from './service-validation.js';
+import type { ResourceStrategy } from './strategy.js';
+
+// The Service strategy (pkg/registry/core/service/strategy.go, SetDefaults_Service,
+// and the IP-family initialisation of the service IP allocator). Services have
+// no status writer in skiff: status only holds an empty loadBalancer.
+
+/** Session stickiness Kubernetes applies when ClientIP affinity gives no timeout: three hours. */
+export const DEFAULT_CLIENT_IP_AFFINITY_SECONDS = 10800;
+
+export interface ServiceStrategyOptions {
+  /** The family of the cluster's service CIDR, given to services that ask for none. */
+  primaryIPFamily: IPFamily;
+}
+
+/** SetDefaults_Service, plus ipFamilies/ipFamilyPolicy for a single-stack cluster. */
+export function applyServiceDefaults(svc: Service, options: ServiceStrategyOptions): void {
+  const spec = (svc.spec ??= {});
+  if (!spec.sessionAffinity) spec.sessionAffinity = 'None';
+  if (spec.sessionAffinity === 'None') delete spec.sessionAffinityConfig;
+  if (spec.sessionAffinity === 'ClientIP' && spec.sessionAffinityConfig?.clientIP?.timeoutSeconds === undefined) {
+    spec.sessionAffinityConfig = { clientIP: { timeoutSeconds: DEFAULT_CLIENT_IP_AFFINITY_SECONDS } };
+  }
+  if (!spec.type) spec.type = 'ClusterIP';
+  for (const port of spec.ports ?? []) {
+    if (!port.protocol) port.protocol = 'TCP';
+    // An unset targetPort is the identity map to `port`.
+    if (port.targetPort === undefined || port.targetPort === 0 || port.targetPort === '') port.targetPort = port.port ?? 0;
+  }
+  if (externallyAccessible(svc) && !spec.externalTrafficPolicy) spec.externalTrafficPolicy = 'Cluster';
+  if (spec.internalTrafficPolicy === undefined && ['ClusterIP', 'NodePort', 'LoadBalancer'].includes(spec.type)) {
+    spec.internalTrafficPolicy = 'Cluster';
+  }
+  if (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts === undefined) spec.allocateLoadBalancerNodePorts = true;
+  if (needsClusterIP(svc)) {
+    if (spec.ipFamilyPolicy === undefined) spec.ipFamilyPolicy = 'SingleStack';
+    if ((spec.ipFamilies ?? []).length === 0) {
+      // Families follow requested addresses; otherwise the cluster's primary family.
+      const requested = (spec.clusterIPs ?? []).map(ipFamilyOf).filter((f): f is IPFamily => f !== undefined);
+      spec.ipFamilies = requested.length > 0 ? requested.slice(0, 2) : [options.primaryIPFamily];
+    }
+  }
+}
+
+export function createServiceStrategy(options: ServiceStrategyOptions = { primaryIPFamily: 'IPv4' }): ResourceStrategy<Service> {
+  return {
+    applyDefaults(svc) {
+      applyServiceDefaults(svc, options);
+    },
+
+    prepareForCreate(svc) {
+      svc.status = { loadBalancer: {} };
+      normalizeClusterIPs(svc, undefined);
+    },
+
+    prepareForUpdate(svc, old) {
+      svc.status = structuredClone(old.status);
+      patchAllocatedValues(svc, old);
+      normalizeClusterIPs(svc, old);
+      dropTypeDependentFields(svc, old);
+    },
+
+    validate(svc) {
+      return validateService(svc);
+    },
+
+    validateUpdate(svc, old) {
+      return validateServiceUpdate(svc, old);
+    },
+
+    specChanged(svc, old) {
+      return !semanticEqual(svc.spec, old.spec);
+    },
+  };
+}
+
+export const serviceStrategy: ResourceStrategy<Service> = createServiceStrategy();
