@@ -1,0 +1,200 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { BadRequestError, UnsupportedMediaTypeError } from '../errors.js';
+import { applyJsonPatch } from '../patch/json-patch.js';
+import { applyMergePatch } from '../patch/merge-patch.js';
+import { applyStrategicMergePatch } from '../patch/strategic-merge-patch.js';
+import type { GenericRegistry, ObjectList, WriteMode } from '../resources/generic-registry.js';
+import { groupVersionPath } from '../resources/resource-kind.js';
+import type { KubeObject } from '../resources/strategy.js';
+import type { WatchHub } from '../watch/watch-hub.js';
+import { dryRunRequested, parseListQuery, queryValue, type Query } from './list-query.js';
+import { representationFor, sendObject } from './negotiation.js';
+import type { RouteTable } from './status.js';
+import { serveWatch, type WatchStreamOptions } from './watch-stream.js';
+import type { TableRenderer } from './table.js';
+import { parseIncludeObject } from '../tables/include-object.js';
+
+export const PATCH_CONTENT_TYPES = [
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+  'application/apply-patch+yaml',
+] as const;
+
+export interface ResourceRouteContext {
+  hub: WatchHub;
+  routes: RouteTable;
+  watchOptions: WatchStreamOptions;
+  /** Called after every successful write, so the hub delivers it at once. */
+  afterWrite: () => void;
+  tables: TableRenderer;
+  /** Open watch streams, ended when the server closes. */
+  activeWatches: Set<() => void>;
+}
+
+interface Params {
+  namespace?: string;
+  name?: string;
+}
+
+function mediaType(request: FastifyRequest): string {
+  return (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+function sendList<T extends KubeObject>(request: FastifyRequest, reply: FastifyReply, registry: GenericRegistry<T>, list: ObjectList<T>, ctx: ResourceRouteContext): FastifyReply {
+  const representation = representationFor(request, ctx.tables.supports(registry.kind.resource));
+  if (representation === 'table') {
+    const query = request.query as Query;
+    return reply.type('application/json').send(ctx.tables.renderList(registry.kind.resource, list, queryValue(query, 'includeObject')));
+  }
+  const metadata: Record<string, unknown> = { resourceVersion: list.resourceVersion };
+  if (list.continueToken) metadata.continue = list.continueToken;
+  return sendObject(request, reply, { kind: registry.kind.listKind, apiVersion: registry.apiVersion, metadata, items: list.items });
+}
+
+function sendOne<T extends KubeObject>(request: FastifyRequest, reply: FastifyReply, registry: GenericRegistry<T>, object: T, ctx: ResourceRouteContext): FastifyReply {
+  const representation = representationFor(request, ctx.tables.supports(registry.kind.resource));
+  if (representation === 'table') {
+    const query = request.query as Query;
+    return reply.type('application/json').send(ctx.tables.renderList(registry.kind.resource, { items: [object], resourceVersion: object.metadata.resourceVersion ?? '' }, queryValue(query, 'includeObject')));
+  }
+  return sendObject(request, reply, object);
+}
+
+/** Applies a PATCH body of the request's content type to `current`. */
+export function applyPatch<T extends KubeObject>(registry: GenericRegistry<T>, current: T, contentType: string, patch: unknown): T {
+  switch (contentType) {
+    case 'application/json-patch+json':
+      return applyJsonPatch(current, patch) as T;
+    case 'application/merge-patch+json':
+      return applyMergePatch(current, patch) as T;
+    case 'application/strategic-merge-patch+json':
+      return applyStrategicMergePatch(current, patch, registry.kind.patchSchema) as T;
+    case 'application/apply-patch+yaml':
+      // Server-side apply, simplified: the applied configuration is merged into the
+      // live object by the kind's merge keys. Field ownership is not tracked.
+      return applyStrategicMergePatch(current, patch, registry.kind.patchSchema) as T;
+    default:
+      throw new UnsupportedMediaTypeError(`the body of the request was in an unknown format - accepted media types include: ${PATCH_CONTENT_TYPES.join(', ')}`);
+  }
+}
+
+/** Registers the Kubernetes REST paths of one kind. */
+export function registerResourceRoutes<T extends KubeObject>(app: FastifyInstance, registry: GenericRegistry<T>, ctx: ResourceRouteContext): void {
+  const kind = registry.kind;
+  const base = groupVersionPath(kind);
+  const collection = kind.namespaced ? `${base}/namespaces/:namespace/${kind.resource}` : `${base}/${kind.resource}`;
+  const item = `${collection}/:name`;
+  const tags = [kind.group ? `${kind.group}/${kind.version}` : `core/${kind.version}`];
+  const schemaRef = { $ref: `${kind.kind}#` };
+  const route = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, options: { summary: string; body?: boolean; operationId: string }, handler: (request: FastifyRequest, reply: FastifyReply) => unknown): void => {
+    ctx.routes.add(url, method);
+    app.route({
+      method,
+      url,
+      schema: {
+        tags,
+        summary: options.summary,
+        operationId: options.operationId,
+        ...(options.body ? { body: schemaRef } : {}),
+      },
+      handler: async (request, reply) => handler(request, reply),
+    });
+  };
+  const ns = (request: FastifyRequest): string => (kind.namespaced ? (request.params as Params).namespace ?? '' : '');
+  const nameOf = (request: FastifyRequest): string => (request.params as Params).name ?? '';
+  const written = <R>(value: R): R => {
+    ctx.afterWrite();
+    return value;
+  };
+  const Kind = kind.kind;
+  const scope = kind.namespaced ? 'Namespaced' : '';
+
+  const listOrWatch = (namespace: string | undefined) => (request: FastifyRequest, reply: FastifyReply): unknown => {
+    const query = parseListQuery(request.query as Query, registry.supportedFields);
+    if (query.watch) {
+      const tableCapable = ctx.tables.supports(kind.resource);
+      const representation = representationFor(request, tableCapable);
+      // A bad includeObject must be refused before the stream starts, not in the middle of it.
+      if (representation === 'table') parseIncludeObject(queryValue(request.query as Query, 'includeObject'));
+      serveWatch(request, reply, {
+        registry,
+        hub: ctx.hub,
+        namespace,
+        query,
+        options: ctx.watchOptions,
+        representation,
+        active: ctx.activeWatches,
+        render: representation === 'table' ? (object) => ctx.tables.renderEvent(kind.resource, object, queryValue(request.query as Query, 'includeObject')) : undefined,
+      });
+      return reply;
+    }
+    const list = registry.list(namespace, query);
+    return sendList(request, reply, registry, list, ctx);
+  };
+
+  route('GET', collection, { summary: `list or watch objects of kind ${Kind}`, operationId: `list${scope}${Kind}` }, (request, reply) =>
+    listOrWatch(kind.namespaced ? ns(request) : undefined)(request, reply));
+  if (kind.namespaced) {
+    route('GET', `${base}/${kind.resource}`, { summary: `list or watch objects of kind ${Kind} in all namespaces`, operationId: `list${Kind}ForAllNamespaces` }, (request, reply) =>
+      listOrWatch(undefined)(request, reply));
+  }
+  route('POST', collection, { summary: `create a ${Kind}`, body: true, operationId: `create${scope}${Kind}` }, (request, reply) => {
+    const object = written(registry.create(ns(request), request.body, { dryRun: dryRunRequested(request.query as Query) }));
+    reply.code(201);
+    return sendOne(request, reply, registry, object, ctx);
+  });
+  if (kind.verbs.includes('deletecollection')) {
+    route('DELETE', collection, { summary: `delete collection of ${Kind}`, operationId: `deleteCollection${scope}${Kind}` }, (request, reply) => {
+      const query = parseListQuery(request.query as Query, registry.supportedFields);
+      const list = written(registry.deleteCollection(kind.namespaced ? ns(request) : undefined, { ...query, dryRun: dryRunRequested(request.query as Query) }));
+      return sendObject(request, reply, { kind: kind.listKind, apiVersion: registry.apiVersion, metadata: { resourceVersion: list.resourceVersion }, items: list.items });
+    });
+  }
+  route('GET', item, { summary: `read the specified ${Kind}`, operationId: `read${scope}${Kind}` }, (request, reply) =>
+    sendOne(request, reply, registry, registry.get(ns(request), nameOf(request)), ctx));
+
+  const put = (mode: WriteMode) => (request: FastifyRequest, reply: FastifyReply): unknown => {
+    const { object, created } = registry.update(ns(request), nameOf(request), request.body, mode, { dryRun: dryRunRequested(request.query as Query) });
+    written(object);
+    reply.code(created ? 201 : 200);
+    return sendOne(request, reply, registry, object, ctx);
+  };
+  const patch = (mode: WriteMode) => (request: FastifyRequest, reply: FastifyReply): unknown => {
+    const contentType = mediaType(request);
+    const query = request.query as Query;
+    const dryRun = dryRunRequested(query);
+    if (contentType === 'application/apply-patch+yaml') {
+      if (!queryValue(query, 'fieldManager')) {
+        throw new BadRequestError('PATCH /apply requires fieldManager to be set; fieldManager is required for apply requests');
+      }
+      const namespace = ns(request);
+      const name = nameOf(request);
+      if (mode === 'main' && !registry.exists(namespace, name)) {
+        const object = written(registry.create(namespace, { ...(request.body as object), metadata: { ...((request.body as { metadata?: object }).metadata ?? {}), name } }, { dryRun }));
+        reply.code(201);
+        return sendOne(request, reply, registry, object, ctx);
+      }
+    }
+    if (!PATCH_CONTENT_TYPES.includes(contentType as (typeof PATCH_CONTENT_TYPES)[number])) {
+      throw new UnsupportedMediaTypeError(`the body of the request was in an unknown format - accepted media types include: ${PATCH_CONTENT_TYPES.join(', ')}`);
+    }
+    const object = written(registry.modify(ns(request), nameOf(request), (current) => applyPatch(registry, current, contentType, request.body), mode, { dryRun }));
+    return sendOne(request, reply, registry, object, ctx);
+  };
+
+  route('PUT', item, { summary: `replace the specified ${Kind}`, body: true, operationId: `replace${scope}${Kind}` }, put('main'));
+  route('PATCH', item, { summary: `partially update the specified ${Kind}`, operationId: `patch${scope}${Kind}` }, patch('main'));
+  route('DELETE', item, { summary: `delete a ${Kind}`, operationId: `delete${scope}${Kind}` }, (request, reply) => {
+    const body = (request.body ?? {}) as { preconditions?: { uid?: string; resourceVersion?: string }; dryRun?: string[] };
+    const dryRun = dryRunRequested(request.query as Query) || (Array.isArray(body.dryRun) && body.dryRun.includes('All'));
+    const object = written(registry.delete(ns(request), nameOf(request), { preconditions: body.preconditions, dryRun }));
+    return sendOne(request, reply, registry, object, ctx);
+  });
+  if (kind.subresources.includes('status')) {
+    route('GET', `${item}/status`, { summary: `read status of the specified ${Kind}`, operationId: `read${scope}${Kind}Status` }, (request, reply) =>
+      sendOne(request, reply, registry, registry.get(ns(request), nameOf(request)), ctx));
+    route('PUT', `${item}/status`, { summary: `replace status of the specified ${Kind}`, body: true, operationId: `replace${scope}${Kind}Status` }, put('status'));
+    route('PATCH', `${item}/status`, { summary: `partially update status of the specified ${Kind}`, operationId: `patch${scope}${Kind}Status` }, patch('status'));
+  }
+}
