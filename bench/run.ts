@@ -1,0 +1,13 @@
+// `npm run bench`: every benchmark in one run, each printing its figures and
+// the ratios to its references. Pass names to run a subset: npm run bench -- api watch
+import { runApiBench } from './api-bench.js';
+
+const benches: Record<string, () => Promise<void>> = {
+  api: runApiBench,
+};
+
+const wanted = process.argv.slice(2);
+for (const [name, run] of Object.entries(benches)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  await run();
+}
