@@ -69,6 +69,7 @@ export class SqliteStore implements Store {
   private readonly statements;
   private readonly listCache = new Map<string, Database.Statement>();
   private readonly txn: StoreTransaction;
+  private pending: Array<{ fn: (txn: StoreTransaction) => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }> = [];
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -126,6 +127,43 @@ export class SqliteStore implements Store {
     return this.db.transaction(() => fn(this.txn)).immediate();
   }
 
+  transactionGrouped<T>(fn: (txn: StoreTransaction) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flushPending());
+    });
+  }
+
+  private flushPending(): void {
+    const batch = this.pending;
+    this.pending = [];
+    if (!this.db.open) {
+      for (const item of batch) item.reject(new Error('the store is closed'));
+      return;
+    }
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      this.db.transaction(() => {
+        for (const item of batch) {
+          try {
+            // A nested better-sqlite3 transaction is a SAVEPOINT: a throw rolls back this item only.
+            outcomes.push({ ok: true, value: this.db.transaction(() => item.fn(this.txn))() });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      }).immediate();
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
+  }
+
   get(key: ObjectKey): StoredObject | undefined {
     const row = this.statements.get.get(key.resource, key.namespace, key.name);
     return row ? { resource: key.resource, ...row } : undefined;
@@ -179,6 +217,8 @@ export class SqliteStore implements Store {
   }
 
   close(): void {
+    // Writes already queued for group commit are committed, not dropped.
+    if (this.pending.length > 0 && this.db.open) this.flushPending();
     if (this.db.open) this.db.close();
   }
 
@@ -273,8 +313,8 @@ export class SqliteStore implements Store {
 
   private createTransactionView(): StoreTransaction {
     const s = this.statements;
-    const writeLabels = (key: ObjectKey, labels: Readonly<Record<string, string>>): void => {
-      s.removeLabels.run(key.resource, key.namespace, key.name);
+    const writeLabels = (key: ObjectKey, labels: Readonly<Record<string, string>>, replacing: boolean): void => {
+      if (replacing) s.removeLabels.run(key.resource, key.namespace, key.name);
       for (const [k, v] of Object.entries(labels)) s.insertLabel.run(key.resource, key.namespace, key.name, k, v);
     };
     const nextRevision = (): number => s.nextRevision.get()!.value;
@@ -287,7 +327,7 @@ export class SqliteStore implements Store {
         const revision = nextRevision();
         const { value, labels } = encode(revision);
         s.insert.run(key.resource, key.namespace, key.name, revision, value);
-        writeLabels(key, labels);
+        writeLabels(key, labels, false);
         s.appendEvent.run(revision, 'ADDED', key.resource, key.namespace, key.name, value, null, null, now());
         return { ...key, revision, value };
       },
@@ -300,7 +340,7 @@ export class SqliteStore implements Store {
         const revision = nextRevision();
         const { value, labels } = encode(revision);
         s.update.run(revision, value, key.resource, key.namespace, key.name);
-        writeLabels(key, labels);
+        writeLabels(key, labels, true);
         s.appendEvent.run(revision, 'MODIFIED', key.resource, key.namespace, key.name, value, existing.value, existing.revision, now());
         return { ...key, revision, value };
       },

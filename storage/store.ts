@@ -106,6 +106,13 @@ export interface CompactionPolicy {
 export interface Store {
   /** Runs `fn` as one write transaction holding the database write lock. */
   transaction<T>(fn: (txn: StoreTransaction) => T): T;
+  /**
+   * Group commit: queues `fn`; all calls queued in the same tick run in one
+   * transaction, each in its own savepoint (a throw undoes only that call's
+   * writes and rejects only its promise), and every promise settles after the
+   * shared commit.
+   */
+  transactionGrouped<T>(fn: (txn: StoreTransaction) => T): Promise<T>;
   get(key: ObjectKey): StoredObject | undefined;
   list(query: ListQuery): ListResult;
   currentRevision(): number;

@@ -139,28 +139,28 @@ export function registerResourceRoutes<T extends KubeObject>(app: FastifyInstanc
     route('GET', `${base}/${kind.resource}`, { summary: `list or watch objects of kind ${Kind} in all namespaces`, operationId: `list${Kind}ForAllNamespaces` }, (request, reply) =>
       listOrWatch(undefined)(request, reply));
   }
-  route('POST', collection, { summary: `create a ${Kind}`, body: true, operationId: `create${scope}${Kind}` }, (request, reply) => {
-    const object = written(registry.create(ns(request), request.body, { dryRun: dryRunRequested(request.query as Query) }));
+  route('POST', collection, { summary: `create a ${Kind}`, body: true, operationId: `create${scope}${Kind}` }, async (request, reply) => {
+    const object = written(await registry.grouped.create(ns(request), request.body, { dryRun: dryRunRequested(request.query as Query) }));
     reply.code(201);
     return sendOne(request, reply, registry, object, ctx);
   });
   if (kind.verbs.includes('deletecollection')) {
-    route('DELETE', collection, { summary: `delete collection of ${Kind}`, operationId: `deleteCollection${scope}${Kind}` }, (request, reply) => {
+    route('DELETE', collection, { summary: `delete collection of ${Kind}`, operationId: `deleteCollection${scope}${Kind}` }, async (request, reply) => {
       const query = parseListQuery(request.query as Query, registry.supportedFields);
-      const list = written(registry.deleteCollection(kind.namespaced ? ns(request) : undefined, { ...query, dryRun: dryRunRequested(request.query as Query) }));
+      const list = written(await registry.grouped.deleteCollection(kind.namespaced ? ns(request) : undefined, { ...query, dryRun: dryRunRequested(request.query as Query) }));
       return sendObject(request, reply, { kind: kind.listKind, apiVersion: registry.apiVersion, metadata: { resourceVersion: list.resourceVersion }, items: list.items });
     });
   }
   route('GET', item, { summary: `read the specified ${Kind}`, operationId: `read${scope}${Kind}` }, (request, reply) =>
     sendOne(request, reply, registry, registry.get(ns(request), nameOf(request)), ctx));
 
-  const put = (mode: WriteMode) => (request: FastifyRequest, reply: FastifyReply): unknown => {
-    const { object, created } = registry.update(ns(request), nameOf(request), request.body, mode, { dryRun: dryRunRequested(request.query as Query) });
+  const put = (mode: WriteMode) => async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    const { object, created } = await registry.grouped.update(ns(request), nameOf(request), request.body, mode, { dryRun: dryRunRequested(request.query as Query) });
     written(object);
     reply.code(created ? 201 : 200);
     return sendOne(request, reply, registry, object, ctx);
   };
-  const patch = (mode: WriteMode) => (request: FastifyRequest, reply: FastifyReply): unknown => {
+  const patch = (mode: WriteMode) => async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const contentType = mediaType(request);
     const query = request.query as Query;
     const dryRun = dryRunRequested(query);
@@ -171,7 +171,7 @@ export function registerResourceRoutes<T extends KubeObject>(app: FastifyInstanc
       const namespace = ns(request);
       const name = nameOf(request);
       if (mode === 'main' && !registry.exists(namespace, name)) {
-        const object = written(registry.create(namespace, { ...(request.body as object), metadata: { ...((request.body as { metadata?: object }).metadata ?? {}), name } }, { dryRun }));
+        const object = written(await registry.grouped.create(namespace, { ...(request.body as object), metadata: { ...((request.body as { metadata?: object }).metadata ?? {}), name } }, { dryRun }));
         reply.code(201);
         return sendOne(request, reply, registry, object, ctx);
       }
@@ -179,16 +179,16 @@ export function registerResourceRoutes<T extends KubeObject>(app: FastifyInstanc
     if (!PATCH_CONTENT_TYPES.includes(contentType as (typeof PATCH_CONTENT_TYPES)[number])) {
       throw new UnsupportedMediaTypeError(`the body of the request was in an unknown format - accepted media types include: ${PATCH_CONTENT_TYPES.join(', ')}`);
     }
-    const object = written(registry.modify(ns(request), nameOf(request), (current) => applyPatch(registry, current, contentType, request.body), mode, { dryRun }));
+    const object = written(await registry.grouped.modify(ns(request), nameOf(request), (current) => applyPatch(registry, current, contentType, request.body), mode, { dryRun }));
     return sendOne(request, reply, registry, object, ctx);
   };
 
   route('PUT', item, { summary: `replace the specified ${Kind}`, body: true, operationId: `replace${scope}${Kind}` }, put('main'));
   route('PATCH', item, { summary: `partially update the specified ${Kind}`, operationId: `patch${scope}${Kind}` }, patch('main'));
-  route('DELETE', item, { summary: `delete a ${Kind}`, operationId: `delete${scope}${Kind}` }, (request, reply) => {
+  route('DELETE', item, { summary: `delete a ${Kind}`, operationId: `delete${scope}${Kind}` }, async (request, reply) => {
     const body = (request.body ?? {}) as { preconditions?: { uid?: string; resourceVersion?: string }; dryRun?: string[] };
     const dryRun = dryRunRequested(request.query as Query) || (Array.isArray(body.dryRun) && body.dryRun.includes('All'));
-    const object = written(registry.delete(ns(request), nameOf(request), { preconditions: body.preconditions, dryRun }));
+    const object = written(await registry.grouped.delete(ns(request), nameOf(request), { preconditions: body.preconditions, dryRun }));
     return sendOne(request, reply, registry, object, ctx);
   });
   if (kind.subresources.includes('status')) {

@@ -55,6 +55,9 @@ class DryRunRollback<T> extends Error {
 
 export type WriteMode = 'main' | 'status';
 
+/** A write, prepared outside the transaction (decoding, defaults, validation), to run inside one. */
+type WritePlan<R> = (txn: StoreTransaction) => R;
+
 /**
  * The Kubernetes generic registry ("store") for one kind: metadata handling,
  * strategies, optimistic concurrency and admission hooks, each write in one
@@ -163,8 +166,12 @@ export class GenericRegistry<T extends KubeObject = KubeObject> {
   }
 
   create(namespace: string, body: unknown, options: WriteOptions = {}): T {
+    return this.write(options, this.planCreate(namespace, body));
+  }
+
+  private planCreate(namespace: string, body: unknown): WritePlan<T> {
     const object = this.admitNew(namespace, body);
-    return this.write(options, (txn) => this.createIn(txn, object));
+    return (txn) => this.createIn(txn, object);
   }
 
   /** Creates inside an existing transaction (controllers use this). */
@@ -189,8 +196,12 @@ export class GenericRegistry<T extends KubeObject = KubeObject> {
 
   /** PUT: the whole object (main resource or status subresource). */
   update(namespace: string, name: string, body: unknown, mode: WriteMode = 'main', options: WriteOptions = {}): { object: T; created: boolean } {
+    return this.write(options, this.planUpdate(namespace, name, body, mode));
+  }
+
+  private planUpdate(namespace: string, name: string, body: unknown, mode: WriteMode): WritePlan<{ object: T; created: boolean }> {
     const incoming = this.checkBody(body, namespace, name);
-    return this.write(options, (txn) => {
+    return (txn) => {
       const key = this.key(namespace, name);
       const current = txn.get(key);
       if (!current) {
@@ -205,7 +216,7 @@ export class GenericRegistry<T extends KubeObject = KubeObject> {
         throw ConflictError.staleResourceVersion(this.kind.resource, name, this.kind.group);
       }
       return { object: this.updateIn(txn, current, incoming, mode), created: false };
-    });
+    };
   }
 
   /** Replaces `current` with `incoming` inside a transaction, applying the strategy. */
@@ -258,7 +269,11 @@ export class GenericRegistry<T extends KubeObject = KubeObject> {
    * object from the current one. Used by PATCH and by controllers.
    */
   modify(namespace: string, name: string, mutate: (current: T) => T, mode: WriteMode = 'main', options: WriteOptions = {}): T {
-    return this.write(options, (txn) => {
+    return this.write(options, this.planModify(namespace, name, mutate, mode));
+  }
+
+  private planModify(namespace: string, name: string, mutate: (current: T) => T, mode: WriteMode): WritePlan<T> {
+    return (txn) => {
       const current = txn.get(this.key(namespace, name));
       if (!current) throw this.notFound(name);
       const next = mutate(this.decode(current));
@@ -267,11 +282,15 @@ export class GenericRegistry<T extends KubeObject = KubeObject> {
         throw ConflictError.staleResourceVersion(this.kind.resource, name, this.kind.group);
       }
       return this.updateIn(txn, current, this.checkBody(next, namespace, name), mode);
-    });
+    };
   }
 
   delete(namespace: string, name: string, options: DeleteOptions = {}): T {
-    return this.write(options, (txn) => {
+    return this.write(options, this.planDelete(namespace, name, options));
+  }
+
+  private planDelete(namespace: string, name: string, options: DeleteOptions): WritePlan<T> {
+    return (txn) => {
       const current = txn.get(this.key(namespace, name));
       if (!current) throw this.notFound(name);
       const old = this.decode(current);
@@ -287,7 +306,7 @@ export class GenericRegistry<T extends KubeObject = KubeObject> {
           { name, kind: this.kind.resource });
       }
       return this.deleteIn(txn, current);
-    });
+    };
   }
 
   deleteIn(txn: StoreTransaction, current: StoredObject): T {
@@ -303,7 +322,11 @@ export class GenericRegistry<T extends KubeObject = KubeObject> {
   }
 
   deleteCollection(namespace: string | undefined, options: ListOptions & WriteOptions = {}): ObjectList<T> {
-    return this.write(options, (txn) => {
+    return this.write(options, this.planDeleteCollection(namespace, options));
+  }
+
+  private planDeleteCollection(namespace: string | undefined, options: ListOptions): WritePlan<ObjectList<T>> {
+    return (txn) => {
       const label = options.labelSelector && !options.labelSelector.isEmpty() ? options.labelSelector : undefined;
       const field = options.fieldSelector && !options.fieldSelector.isEmpty() ? options.fieldSelector : undefined;
       const result = txn.list({
@@ -314,7 +337,7 @@ export class GenericRegistry<T extends KubeObject = KubeObject> {
       });
       const items = result.items.map((stored) => this.deleteIn(txn, stored));
       return { items, resourceVersion: String(txn.list({ resource: this.kind.resource, limit: 1 }).revision) };
-    });
+    };
   }
 
   /** Checks a create body and fills in server-owned metadata. */
@@ -378,6 +401,40 @@ export class GenericRegistry<T extends KubeObject = KubeObject> {
 
   private withoutVersion(object: T): unknown {
     return { ...object, metadata: { ...object.metadata, resourceVersion: undefined } };
+  }
+
+  /**
+   * The same writes with group commit: each runs in its own savepoint inside a
+   * transaction shared with the other writes queued in the same tick, and
+   * resolves once that transaction has committed. This is what the HTTP layer
+   * uses; one commit per batch instead of per request is most of the cost of a
+   * write (see bench/api-bench.ts).
+   */
+  readonly grouped = {
+    create: (namespace: string, body: unknown, options: WriteOptions = {}): Promise<T> =>
+      this.writeGrouped(options, () => this.planCreate(namespace, body)),
+    update: (namespace: string, name: string, body: unknown, mode: WriteMode = 'main', options: WriteOptions = {}): Promise<{ object: T; created: boolean }> =>
+      this.writeGrouped(options, () => this.planUpdate(namespace, name, body, mode)),
+    modify: (namespace: string, name: string, mutate: (current: T) => T, mode: WriteMode = 'main', options: WriteOptions = {}): Promise<T> =>
+      this.writeGrouped(options, () => this.planModify(namespace, name, mutate, mode)),
+    delete: (namespace: string, name: string, options: DeleteOptions = {}): Promise<T> =>
+      this.writeGrouped(options, () => this.planDelete(namespace, name, options)),
+    deleteCollection: (namespace: string | undefined, options: ListOptions & WriteOptions = {}): Promise<ObjectList<T>> =>
+      this.writeGrouped(options, () => this.planDeleteCollection(namespace, options)),
+  };
+
+  private async writeGrouped<R>(options: WriteOptions, plan: () => WritePlan<R>): Promise<R> {
+    const fn = plan();
+    if (!options.dryRun) return this.store.transactionGrouped(fn);
+    try {
+      await this.store.transactionGrouped((txn) => {
+        throw new DryRunRollback(fn(txn));
+      });
+    } catch (error) {
+      if (error instanceof DryRunRollback) return error.result as R;
+      throw error;
+    }
+    throw new Error('unreachable: dry run transaction returned');
   }
 
   private write<R>(options: WriteOptions, fn: (txn: StoreTransaction) => R): R {

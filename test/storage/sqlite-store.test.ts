@@ -124,6 +124,21 @@ describe('SqliteStore', () => {
     });
   });
 
+  it('group-commits writes queued in one tick, undoing only the one that fails', async () => {
+    const results = await Promise.allSettled([
+      store.transactionGrouped((t) => t.create(key('g1'), encode())),
+      store.transactionGrouped((t) => {
+        t.create(key('g2'), encode());
+        t.create(key('g1'), encode());
+      }),
+      store.transactionGrouped((t) => t.create(key('g3'), encode())),
+    ]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.ok((results[1] as PromiseRejectedResult).reason instanceof KeyExistsError);
+    assert.equal(store.get(key('g2')), undefined, 'the failed call left nothing behind');
+    assert.deepEqual(store.eventsAfter(0, 10).map((e) => `${e.revision}:${e.name}`), ['1:g1', '2:g3']);
+  });
+
   it('keeps committed writes when reopened', () => {
     const path = join(dir, 'nested', 'store.db');
     store.transaction((t) => t.create(key('kept'), encode({ a: 'b' })));
