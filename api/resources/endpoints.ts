@@ -16,7 +16,7 @@ function validateEndpointAddress(address: EndpointAddress, path: string, errors:
   validateIP(errors, `${path}.ip`, ip);
   if (address.hostname) errors.invalidEach(`${path}.hostname`, address.hostname, isDNS1123Label(address.hostname));
   if (address.nodeName !== undefined) errors.invalidEach(`${path}.nodeName`, address.nodeName, isDNS1123Subdomain(address.nodeName));
-  validateNonSpecialIP(errors, `${path}.ip`, ip);
+  validateNonSpecialIP(errors, `${path}.ip`, ip, { allowLoopback: true });
 }
 
 /** validateEndpointPort; EndpointSlice ports follow the same rules with small differences. */

@@ -59,11 +59,11 @@ function validateAddress(errors: FieldErrors, path: string, address: string, add
       break;
     case 'IPv4':
       if (ipFamilyOf(address) !== 'IPv4') errors.invalid(path, address, 'must be a valid IPv4 address');
-      validateNonSpecialIP(errors, path, address);
+      validateNonSpecialIP(errors, path, address, { allowLoopback: true });
       break;
     case 'IPv6':
       if (ipFamilyOf(address) !== 'IPv6') errors.invalid(path, address, 'must be a valid IPv6 address');
-      validateNonSpecialIP(errors, path, address);
+      validateNonSpecialIP(errors, path, address, { allowLoopback: true });
       break;
     case 'FQDN':
       validateFQDN(errors, path, address);

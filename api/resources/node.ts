@@ -15,9 +15,10 @@ const IMMUTABLE_ONCE_SET = 'node updates may not change podCIDR except from "" t
 
 export function applyNodeDefaults(node: Node): void {
   const spec = (node.spec ??= {});
-  // v1 podCIDR is podCIDRs[0]; either may be written, the API keeps them equal.
-  if (spec.podCIDRs && spec.podCIDRs.length > 0) spec.podCIDR = spec.podCIDRs[0];
-  else if (spec.podCIDR) spec.podCIDRs = [spec.podCIDR];
+  // v1 podCIDR is podCIDRs[0]. As the v1 conversion does, the singular field
+  // wins when both are set and differ (older clients only write it).
+  if (spec.podCIDR && spec.podCIDRs?.[0] !== spec.podCIDR) spec.podCIDRs = [spec.podCIDR];
+  else if (!spec.podCIDR && spec.podCIDRs?.[0]) spec.podCIDR = spec.podCIDRs[0];
   const status = node.status;
   if (!status) return;
   for (const list of [status.capacity, status.allocatable]) {

@@ -254,3 +254,36 @@ export function validateServiceUpdate(svc: Service, old: Service): FieldErrors {
   }
   return validateService(svc, errors);
 }
+
+const LOAD_BALANCER_IP_MODES = ['Proxy', 'VIP'] as const;
+
+/**
+ * ValidateServiceStatusUpdate (ValidateLoadBalancerStatus): what a
+ * load-balancer controller may report. Ingress points belong to LoadBalancer
+ * services only; each IP needs an ipMode, and a hostname must be a DNS name.
+ */
+export function validateServiceStatus(svc: Service): FieldErrors {
+  const errors = new FieldErrors();
+  const path = 'status.loadBalancer.ingress';
+  const ingress = svc.status?.loadBalancer?.ingress ?? [];
+  if (svc.spec?.type !== 'LoadBalancer' && ingress.length > 0) {
+    errors.forbidden(path, "may only be used when `spec.type` is 'LoadBalancer'");
+    return errors;
+  }
+  ingress.forEach((point, i) => {
+    const at = `${path}[${i}]`;
+    if (point.ip) validateIP(errors, `${at}.ip`, point.ip);
+    if (point.ipMode === undefined) {
+      if (point.ip) errors.required(`${at}.ipMode`, 'must be specified when `ip` is set');
+    } else if (!point.ip) {
+      errors.forbidden(`${at}.ipMode`, 'may not be specified when `ip` is not set');
+    } else if (!(LOAD_BALANCER_IP_MODES as readonly string[]).includes(point.ipMode)) {
+      errors.notSupported(`${at}.ipMode`, point.ipMode, LOAD_BALANCER_IP_MODES);
+    }
+    if (point.hostname) {
+      errors.invalidEach(`${at}.hostname`, point.hostname, isDNS1123Subdomain(point.hostname));
+      if (ipFamilyOf(point.hostname) !== undefined) errors.invalid(`${at}.hostname`, point.hostname, 'must be a DNS name, not an IP address');
+    }
+  });
+  return errors;
+}

@@ -2,12 +2,12 @@ import type { Service } from '../schemas/service.js';
 import { ipFamilyOf, type IPFamily } from '../validation/ip-address.js';
 import { semanticEqual } from './semantic-equal.js';
 import { dropTypeDependentFields, externallyAccessible, needsClusterIP, normalizeClusterIPs, patchAllocatedValues } from './service-fields.js';
-import { validateService, validateServiceUpdate } from './service-validation.js';
+import { validateService, validateServiceStatus, validateServiceUpdate } from './service-validation.js';
 import type { ResourceStrategy } from './strategy.js';
 
 // The Service strategy (pkg/registry/core/service/strategy.go, SetDefaults_Service,
-// and the IP-family initialisation of the service IP allocator). Services have
-// no status writer in skiff: status only holds an empty loadBalancer.
+// and the IP-family initialisation of the service IP allocator). Users own the
+// spec; a load-balancer controller, if any, reports ingress points through /status.
 
 /** Session stickiness Kubernetes applies when ClientIP affinity gives no timeout: three hours. */
 export const DEFAULT_CLIENT_IP_AFFINITY_SECONDS = 10800;
@@ -35,7 +35,11 @@ export function applyServiceDefaults(svc: Service, options: ServiceStrategyOptio
   if (spec.internalTrafficPolicy === undefined && ['ClusterIP', 'NodePort', 'LoadBalancer'].includes(spec.type)) {
     spec.internalTrafficPolicy = 'Cluster';
   }
-  if (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts === undefined) spec.allocateLoadBalancerNodePorts = true;
+  if (spec.type === 'LoadBalancer') {
+    if (spec.allocateLoadBalancerNodePorts === undefined) spec.allocateLoadBalancerNodePorts = true;
+    // An ingress IP without a mode is a virtual IP the node proxies capture (LoadBalancerIPMode).
+    for (const point of svc.status?.loadBalancer?.ingress ?? []) if (point.ip && point.ipMode === undefined) point.ipMode = 'VIP';
+  }
   if (needsClusterIP(svc)) {
     if (spec.ipFamilyPolicy === undefined) spec.ipFamilyPolicy = 'SingleStack';
     if ((spec.ipFamilies ?? []).length === 0) {
@@ -64,12 +68,20 @@ export function createServiceStrategy(options: ServiceStrategyOptions = { primar
       dropTypeDependentFields(svc, old);
     },
 
+    prepareForStatusUpdate(svc, old) {
+      svc.spec = structuredClone(old.spec);
+    },
+
     validate(svc) {
       return validateService(svc);
     },
 
     validateUpdate(svc, old) {
       return validateServiceUpdate(svc, old);
+    },
+
+    validateStatusUpdate(svc) {
+      return validateServiceStatus(svc);
     },
 
     specChanged(svc, old) {

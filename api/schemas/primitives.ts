@@ -1,4 +1,4 @@
-import { Type, type TArray, type TUnion, type TInteger, type TNumber, type TString, type TNull, type TUnsafe } from '@sinclair/typebox';
+import { Type, type TArray, type TUnion, type TInteger, type TNumber, type TString, type TUnsafe } from '@sinclair/typebox';
 
 // The scalar and map shapes Kubernetes types are built from, written once so
 // every kind spells them the same way in request validation and in OpenAPI.
@@ -47,10 +47,12 @@ export function intOrString(description: string): TUnion<[TInteger, TString]> {
 /**
  * metav1.Time and MicroTime: RFC 3339 text. Null is accepted because Go
  * clients serialize a zero time as null (`kubectl expose` sends
- * `creationTimestamp: null`, kubelets send `lastProbeTime: null`).
+ * `creationTimestamp: null`, kubelets send `lastProbeTime: null`). OpenAPI's
+ * `nullable` (which ajv understands) rather than an anyOf keeps the field a
+ * plain `<string>` in kubectl explain.
  */
-export function time(description: string): TUnion<[TString, TNull]> {
-  return Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description });
+export function time(description: string): TUnsafe<string | null> {
+  return Type.Unsafe<string | null>({ type: 'string', format: 'date-time', nullable: true, description });
 }
 
 /** map[string]string: labels, annotations, selectors. */

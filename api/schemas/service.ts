@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ObjectMetaSchema, typeMetaFields, type WithMetadata } from './meta.js';
-import { groupVersionKind, int32, intOrString, looseObject, looseObjectList, stringList, stringMap } from './primitives.js';
+import { groupVersionKind, int32, intOrString, looseObjectList, stringList, stringMap } from './primitives.js';
 
 export const ServicePortSchema = Type.Object({
   name: Type.Optional(Type.String({
@@ -82,8 +82,29 @@ export const ServiceSpecSchema = Type.Object({
   description: 'ServiceSpec describes the attributes that a user creates on a service.',
 });
 
+export const LoadBalancerIngressSchema = Type.Object({
+  ip: Type.Optional(Type.String({ description: 'IP is set for load-balancer ingress points that are IP based (typically GCE or OpenStack load-balancers)' })),
+  hostname: Type.Optional(Type.String({ description: 'Hostname is set for load-balancer ingress points that are DNS based (typically AWS load-balancers)' })),
+  ipMode: Type.Optional(Type.String({
+    description: 'IPMode specifies how the load-balancer IP behaves, and may only be specified when the ip field is specified: "VIP" or "Proxy".',
+  })),
+  ports: Type.Optional(looseObjectList('Ports is a list of records of service ports. If used, every port defined in the service should have an entry in it')),
+}, {
+  title: 'io.k8s.api.core.v1.LoadBalancerIngress',
+  description: 'LoadBalancerIngress represents the status of a load-balancer ingress point: traffic intended for the service should be sent to an ingress point.',
+});
+
+export const LoadBalancerStatusSchema = Type.Object({
+  ingress: Type.Optional(Type.Array(LoadBalancerIngressSchema, {
+    description: 'Ingress is a list containing ingress points for the load-balancer. Traffic intended for the service should be sent to these ingress points.',
+  })),
+}, {
+  title: 'io.k8s.api.core.v1.LoadBalancerStatus',
+  description: 'LoadBalancerStatus represents the status of a load-balancer.',
+});
+
 export const ServiceStatusSchema = Type.Object({
-  loadBalancer: Type.Optional(looseObject('LoadBalancer contains the current status of the load-balancer, if one is present.')),
+  loadBalancer: Type.Optional(LoadBalancerStatusSchema),
   conditions: Type.Optional(looseObjectList('Current service state')),
 }, {
   title: 'io.k8s.api.core.v1.ServiceStatus',
@@ -104,5 +125,6 @@ export const ServiceSchema = Type.Object({
 export type ServicePort = Static<typeof ServicePortSchema>;
 export type SessionAffinityConfig = Static<typeof SessionAffinityConfigSchema>;
 export type ServiceSpec = Static<typeof ServiceSpecSchema>;
+export type LoadBalancerIngress = Static<typeof LoadBalancerIngressSchema>;
 export type ServiceStatus = Static<typeof ServiceStatusSchema>;
 export type Service = WithMetadata<Static<typeof ServiceSchema>>;

@@ -64,7 +64,16 @@ export function validateCIDR(errors: FieldErrors, path: string, value: string): 
  * loopback or link-local, because traffic to them never leaves the node
  * that handles it. Assumes the address already parsed.
  */
-export function validateNonSpecialIP(errors: FieldErrors, path: string, value: string): void {
+export interface SpecialIPOptions {
+  /**
+   * Endpoints on 127.0.0.0/8 are refused upstream because kube-proxy would send
+   * traffic to the node's own loopback. skiff allows them for endpoints so a
+   * whole cluster (pods, userspace proxy) can run on one host's loopback.
+   */
+  allowLoopback?: boolean;
+}
+
+export function validateNonSpecialIP(errors: FieldErrors, path: string, value: string, options: SpecialIPOptions = {}): void {
   if (!isValidIP(value)) {
     errors.invalid(path, value, 'must be a valid IP address');
     return;
@@ -79,7 +88,7 @@ export function validateNonSpecialIP(errors: FieldErrors, path: string, value: s
   const second = bytes[1] ?? 0;
   if (bytes.every((b) => b === 0)) errors.invalid(path, value, `may not be unspecified (${value})`);
   const loopback = v4 ? first === 127 : bytes.slice(0, 15).every((b) => b === 0) && bytes[15] === 1;
-  if (loopback) errors.invalid(path, value, 'may not be in the loopback range (127.0.0.0/8, ::1/128)');
+  if (loopback && !options.allowLoopback) errors.invalid(path, value, 'may not be in the loopback range (127.0.0.0/8, ::1/128)');
   const linkLocalUnicast = v4 ? first === 169 && second === 254 : first === 0xfe && (second & 0xc0) === 0x80;
   if (linkLocalUnicast) errors.invalid(path, value, 'may not be in the link-local range (169.254.0.0/16, fe80::/10)');
   const linkLocalMulticast = v4 ? first === 224 && second === 0 && bytes[2] === 0 : first === 0xff && (second & 0x0f) === 0x02;
