@@ -2,7 +2,7 @@
 // a bounded loop of UDP A queries for random Services with many in flight,
 // against a bare UDP responder in the same run for the ratio. Target ≥ 20,000 q/s.
 import dgram from 'node:dgram';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,6 @@ const MEASURE_MS = 5_000;
 /** A query unanswered for this long counts as lost and its slot is reused. */
 const LOST_AFTER_MS = 1_000;
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const UDP_READY = /listening on (?:udp\+tcp|udp) (\S+)/;
 
 async function createServices(url: string): Promise<void> {
@@ -43,18 +42,8 @@ async function createServices(url: string): Promise<void> {
   await pool.close();
 }
 
-// The `skiff dns` subcommand once the CLI has it; until then the same
-// runDnsCommand() through a two-line module in the temp dir.
-function startDns(serverUrl: string, dir: string): Promise<RunningProcess> {
-  if (existsSync(join(ROOT, 'api/cli/dns-command.ts'))) {
-    return startNodeProcess('api/cli/main.ts', ['dns', '--server', serverUrl, '--listen', '127.0.0.1:0'], UDP_READY);
-  }
-  const entry = join(dir, 'run-dns.mts');
-  writeFileSync(entry, [
-    `import { runDnsCommand } from ${JSON.stringify(join(ROOT, 'clients/dns/dns-command.ts'))};`,
-    `await runDnsCommand({ server: process.argv[2], listen: '127.0.0.1:0', logLevel: 'warn' });`,
-  ].join('\n'));
-  return startNodeProcess(entry, [serverUrl], UDP_READY);
+function startDns(serverUrl: string): Promise<RunningProcess> {
+  return startNodeProcess('api/cli/main.ts', ['dns', '--server', serverUrl, '--listen', '127.0.0.1:0', '--log-level', 'warn'], UDP_READY);
 }
 
 interface LoadResult {
@@ -153,7 +142,7 @@ export async function runDnsBench(): Promise<void> {
     report(`create ${SERVICES} Services over HTTP (${CREATE_CONCURRENCY} connections)`, `${fmt(SERVICES / ((performance.now() - createStarted) / 1000), 0)} req/s`);
 
     const syncStarted = performance.now();
-    const dns = await startDns(server.url, dir);
+    const dns = await startDns(server.url);
     processes.push(dns);
     report('skiff dns start: list 10,000 Services + EndpointSlices, bind', `${fmt(performance.now() - syncStarted, 0)} ms`);
     const responder = await startNodeProcess('bench/reference/udp-static-responder.ts', [], UDP_READY);

@@ -1,9 +1,11 @@
 // `npm run bench`: every benchmark in one run, each printing its figures and
 // the ratios to its references. Pass names to run a subset: npm run bench -- api watch
 import { runApiBench } from './api-bench.js';
+import { runDnsBench } from './dns-bench.js';
 
 const benches: Record<string, () => Promise<void>> = {
   api: runApiBench,
+  dns: runDnsBench,
 };
 
 const wanted = process.argv.slice(2);
