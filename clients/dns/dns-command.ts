@@ -1,5 +1,5 @@
 import { DNS_DEFAULTS, DnsServer } from './dns-server.js';
-import { jsonLineLogger, type LogLevel, type Logger } from './logger.js';
+import { jsonLineLogger, type LogLevel, type Logger } from '../client/logger.js';
 import type { HostPort } from './names.js';
 
 /** Flags of `skiff dns`; each falls back to its environment variable, then to the default. */

@@ -2,7 +2,7 @@ import { KubeClient } from '../client/client.js';
 import { Informer } from '../client/informer.js';
 import { endpointSlices, services } from '../client/resources.js';
 import type { EndpointSlice, Service } from '../client/types.js';
-import { silentLogger, type Logger } from './logger.js';
+import { silentLogger, type Logger } from '../client/logger.js';
 import { normalizeName, parseHostPort, type HostPort } from './names.js';
 import { QueryHandler } from './query-handler.js';
 import { RecordIndex } from './records.js';

@@ -1,5 +1,5 @@
 import dnsPacket, { type Answer, type DecodedPacket, type OptAnswer, type Packet, type Question } from 'dns-packet';
-import type { Logger } from './logger.js';
+import type { Logger } from '../client/logger.js';
 import type { RecordIndex } from './records.js';
 import { Rcode, resolveQuestion, type Resolution } from './resolver.js';
 import type { UdpForwarder } from './upstream.js';

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { Logger } from './logger.js';
+import type { Logger } from '../client/logger.js';
 import type { QueryHandler } from './query-handler.js';
 
 /** RFC 7766 §6.2.3 suggests seconds, not minutes, for an idle DNS connection. */

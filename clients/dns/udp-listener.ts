@@ -1,5 +1,5 @@
 import dgram from 'node:dgram';
-import type { Logger } from './logger.js';
+import type { Logger } from '../client/logger.js';
 import { addressFamily } from './names.js';
 import type { QueryHandler } from './query-handler.js';
 

@@ -8,7 +8,7 @@ import { endpointSlices, namespaces, services } from '../../../clients/client/re
 import type { EndpointSlice, Service } from '../../../clients/client/types.js';
 import { runDnsCommand, type RunningDns } from '../../../clients/dns/dns-command.js';
 import { DnsServer } from '../../../clients/dns/dns-server.js';
-import { silentLogger } from '../../../clients/dns/logger.js';
+import { silentLogger } from '../../../clients/client/logger.js';
 import { dig, type DigResult } from '../support/dig.js';
 import { ServerProcess } from '../support/server-process.js';
 

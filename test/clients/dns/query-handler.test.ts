@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import dnsPacket, { type Packet } from 'dns-packet';
-import { silentLogger } from '../../../clients/dns/logger.js';
+import { silentLogger } from '../../../clients/client/logger.js';
 import { QueryHandler } from '../../../clients/dns/query-handler.js';
 import { RecordIndex } from '../../../clients/dns/records.js';
 import { headlessService, slice, clusterIPService } from './fixtures.js';

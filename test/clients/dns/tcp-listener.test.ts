@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import dnsPacket from 'dns-packet';
-import { silentLogger } from '../../../clients/dns/logger.js';
+import { silentLogger } from '../../../clients/client/logger.js';
 import { QueryHandler } from '../../../clients/dns/query-handler.js';
 import { RecordIndex } from '../../../clients/dns/records.js';
 import { TcpListener } from '../../../clients/dns/tcp-listener.js';
