@@ -52,6 +52,8 @@ export function registerContentTypes(app: FastifyInstance, bodyLimit: number): v
     }
   });
   app.addContentTypeParser('application/vnd.kubernetes.protobuf', (_request, _payload, done) => {
-    done(new UnsupportedMediaTypeError('the body of the request was in an unknown format - skiff accepts application/json and application/yaml, not application/vnd.kubernetes.protobuf'), undefined);
+    // kubectl's typed generators (`kubectl create namespace|service|deployment …`) send only protobuf and
+    // never retry in JSON, so the message points at the manifest path, which is JSON on the wire.
+    done(new UnsupportedMediaTypeError('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml; skiff does not decode application/vnd.kubernetes.protobuf, so instead of `kubectl create namespace|service …` write a manifest and use `kubectl apply -f` or `kubectl create -f`'), undefined);
   });
 }

@@ -1,14 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { groupVersionPath, type ResourceKind } from '../resources/resource-kind.js';
+import type { KubeObject } from '../resources/strategy.js';
+import { groupVersionDocument, type OpenApiDocument, type OpenApiPathItem } from './openapi-v3-document.js';
 import type { RouteTable } from './status.js';
-
-interface OpenApiDocument {
-  openapi: string;
-  info: unknown;
-  paths: Record<string, unknown>;
-  components?: unknown;
-  [key: string]: unknown;
-}
 
 /** The group-version a path belongs to, in the form Kubernetes uses under /openapi/v3: `api/v1`, `apis/discovery.k8s.io/v1`. */
 export function groupVersionOfPath(path: string): string | undefined {
@@ -21,15 +16,16 @@ export function groupVersionOfPath(path: string): string | undefined {
 
 /**
  * Serves the generated specification whole (/openapi.json) and split by group
- * version under /openapi/v3, the layout kubectl reads for validation and explain.
+ * version under /openapi/v3, the layout and conventions kubectl reads for
+ * validation and explain (see openapi-v3-document.ts).
  * The documents are built once, on first request, from the routes' schemas.
  */
-export function registerOpenApiRoutes(app: FastifyInstance, routes: RouteTable): void {
+export function registerOpenApiRoutes(app: FastifyInstance, routes: RouteTable, kinds: readonly ResourceKind<KubeObject>[]): void {
   let cache: { full: string; index: string; parts: Map<string, { hash: string; body: string }> } | undefined;
   const build = (): NonNullable<typeof cache> => {
     if (cache) return cache;
     const spec = app.swagger() as unknown as OpenApiDocument;
-    const byGroupVersion = new Map<string, Record<string, unknown>>();
+    const byGroupVersion = new Map<string, Record<string, OpenApiPathItem>>();
     for (const [path, item] of Object.entries(spec.paths ?? {})) {
       const gv = groupVersionOfPath(path);
       if (!gv) continue;
@@ -40,7 +36,8 @@ export function registerOpenApiRoutes(app: FastifyInstance, routes: RouteTable):
     const parts = new Map<string, { hash: string; body: string }>();
     const index: Record<string, { serverRelativeURL: string }> = {};
     for (const [gv, paths] of [...byGroupVersion.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      const body = JSON.stringify({ openapi: spec.openapi, info: spec.info, paths, components: spec.components });
+      const served = kinds.filter((kind) => groupVersionOfPath(groupVersionPath(kind)) === gv);
+      const body = JSON.stringify(groupVersionDocument(spec, paths, served));
       const hash = createHash('sha512').update(body).digest('hex').slice(0, 128).toUpperCase();
       parts.set(gv, { hash, body });
       index[gv] = { serverRelativeURL: `/openapi/v3/${gv}?hash=${hash}` };
