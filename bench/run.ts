@@ -2,9 +2,11 @@
 // the ratios to its references. Pass names to run a subset: npm run bench -- api watch
 import { runApiBench } from './api-bench.js';
 import { runDnsBench } from './dns-bench.js';
+import { runWatchBench } from './watch-bench.js';
 
 const benches: Record<string, () => Promise<void>> = {
   api: runApiBench,
+  watch: runWatchBench,
   dns: runDnsBench,
 };
 
