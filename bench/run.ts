@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark in one run, each printing its figures and
 // the ratios to its references. Pass names to run a subset: npm run bench -- api watch
+import { runAgentBench } from './agent-bench.js';
 import { runApiBench } from './api-bench.js';
 import { runDnsBench } from './dns-bench.js';
 import { runWatchBench } from './watch-bench.js';
@@ -8,6 +9,7 @@ const benches: Record<string, () => Promise<void>> = {
   api: runApiBench,
   watch: runWatchBench,
   dns: runDnsBench,
+  agent: runAgentBench,
 };
 
 const wanted = process.argv.slice(2);

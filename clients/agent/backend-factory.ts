@@ -19,9 +19,9 @@ export interface BackendSettings {
 export function createBackend(settings: BackendSettings): ForwardingBackend {
   switch (settings.mode) {
     case 'nftables':
-      return createNftablesBackend();
+      return createNftablesBackend({ logger: settings.logger });
     case 'iptables':
-      return createIptablesBackend();
+      return createIptablesBackend({ logger: settings.logger });
     case 'userspace':
       return createUserspaceBackend({
         logger: settings.logger,
