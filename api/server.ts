@@ -20,6 +20,8 @@ import { KubeTableRenderer } from './tables/table-renderer.js';
 import { WatchHub } from './watch/watch-hub.js';
 import { namespaceCascadeHooks } from './resources/namespace-cascade.js';
 import { startControllers, admissionHooksFor, type ControllerSet } from './controllers/controller-set.js';
+import { registerBindingRoute } from './http/binding-route.js';
+import { repairAllocations } from './allocators/repair.js';
 
 /** Namespaces Kubernetes creates at start-up. */
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -35,6 +37,7 @@ export class SkiffServer {
   private compactionTimer: NodeJS.Timeout | undefined;
   private controllers: ControllerSet | undefined;
   private ready = false;
+  private closing = false;
   private readonly activeWatches = new Set<() => void>();
 
   private constructor(
@@ -50,6 +53,15 @@ export class SkiffServer {
     const config: ServerConfig = { ...DEFAULT_SERVER_CONFIG, ...overrides };
     const store = new SqliteStore({ path: config.dataPath });
     const hub = new WatchHub(store, config.watchHub);
+    const app = Fastify({
+      logger: { level: config.logLevel },
+      bodyLimit: MAX_BODY_BYTES,
+      // Kubernetes object names run to 253 characters.
+      routerOptions: { maxParamLength: 1024, ignoreTrailingSlash: true, querystringParser: (text: string) => parseQueryString(text) },
+      ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, strict: false, allErrors: false } },
+      forceCloseConnections: 'idle',
+      return503OnClosing: true,
+    });
     const kinds = buildKinds();
     const registries = new Map<string, GenericRegistry<KubeObject>>();
     const hooks = new Map<string, AdmissionHooks<KubeObject>>();
@@ -59,20 +71,12 @@ export class SkiffServer {
       onDelete: (txn, old) => hooks.get(kind.resource)?.onDelete?.(txn, old),
     }));
     hooks.set('namespaces', namespaceCascadeHooks(registries));
-    for (const [resource, hook] of admissionHooksFor(config, registries)) {
-      const existing = hooks.get(resource);
-      hooks.set(resource, existing ? chainHooks(existing, hook) : hook);
+    for (const set of admissionHooksFor(config, registries, app.log)) {
+      for (const [resource, hook] of set) {
+        const existing = hooks.get(resource);
+        hooks.set(resource, existing ? chainHooks(existing, hook) : hook);
+      }
     }
-
-    const app = Fastify({
-      logger: { level: config.logLevel },
-      bodyLimit: MAX_BODY_BYTES,
-      // Kubernetes object names run to 253 characters.
-      routerOptions: { maxParamLength: 1024, ignoreTrailingSlash: true, querystringParser: (text: string) => parseQueryString(text) },
-      ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, strict: false, allErrors: false } },
-      forceCloseConnections: true,
-      return503OnClosing: true,
-    });
     const server = new SkiffServer(config, app, store, hub, registries, kinds);
     await server.buildRoutes();
     return server;
@@ -97,6 +101,7 @@ export class SkiffServer {
     await app.register(swaggerUi, { routePrefix: '/docs' });
     for (const kind of this.kinds) app.addSchema({ ...kind.schema, $id: kind.kind });
 
+    this.hub.onListenerError((err) => app.log.error({ err }, 'a watch hub listener failed'));
     const context: ResourceRouteContext = {
       hub: this.hub,
       routes,
@@ -106,9 +111,16 @@ export class SkiffServer {
       activeWatches: this.activeWatches,
     };
     for (const registry of this.registries.values()) registerResourceRoutes(app, registry, context);
+    registerBindingRoute(app, routes, this.registry('pods'), () => this.hub.notify());
     registerDiscoveryRoutes(app, routes, this.kinds);
     registerHealthRoutes(app, routes, () => this.ready);
-    registerOpenApiRoutes(app, routes);
+    registerOpenApiRoutes(app, routes, this.kinds);
+    app.addHook('onSend', (_request, reply, payload, done) => {
+      // A request in flight when shutdown began is answered, then its keep-alive
+      // connection is closed; otherwise close() would wait for the client to hang up.
+      if (this.closing) reply.header('Connection', 'close');
+      done(null, payload);
+    });
     app.addHook('preClose', async () => {
       // Watches are hijacked responses; end them so close() does not wait for their timeouts.
       for (const finish of [...this.activeWatches]) finish();
@@ -118,6 +130,9 @@ export class SkiffServer {
   /** Starts serving; resolves to the URL it listens on. */
   async listen(): Promise<string> {
     this.ensureSystemNamespaces();
+    // A crash between two processes' writes cannot leave a shared address, but a
+    // hand-edited or older file can; reconcile allocations before serving.
+    repairAllocations(this.store, this.config, this.app.log);
     this.hub.start();
     this.controllers = startControllers(this.config, this.registries, this.hub, this.store, this.app.log);
     this.compactionTimer = setInterval(() => this.compact(), this.config.compactionIntervalMs);
@@ -137,11 +152,18 @@ export class SkiffServer {
   /** Stops accepting, finishes in-flight requests, ends watches, stops controllers, closes the database. */
   async close(): Promise<void> {
     this.ready = false;
+    this.closing = true;
     if (this.compactionTimer) clearInterval(this.compactionTimer);
     await this.controllers?.stop();
     await this.app.close();
     this.hub.stop();
     this.store.close();
+  }
+
+  registry(resource: string): GenericRegistry<KubeObject> {
+    const registry = this.registries.get(resource);
+    if (!registry) throw new Error(`no registry for ${resource}`);
+    return registry;
   }
 
   private ensureSystemNamespaces(): void {

@@ -1,12 +1,14 @@
 // `npm run bench`: every benchmark in one run, each printing its figures and
 // the ratios to its references. Pass names to run a subset: npm run bench -- api watch
 import { runAgentBench } from './agent-bench.js';
+import { runAllocationBench } from './allocation-bench.js';
 import { runApiBench } from './api-bench.js';
 import { runDnsBench } from './dns-bench.js';
 import { runWatchBench } from './watch-bench.js';
 
 const benches: Record<string, () => Promise<void>> = {
   api: runApiBench,
+  allocation: runAllocationBench,
   watch: runWatchBench,
   dns: runDnsBench,
   agent: runAgentBench,

@@ -1,9 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Store } from '../../storage/store.js';
+import { networkAdmissionHooks } from '../allocators/admission.js';
 import type { AdmissionHooks, GenericRegistry } from '../resources/generic-registry.js';
 import type { KubeObject } from '../resources/strategy.js';
 import type { ServerConfig } from '../server-config.js';
 import type { WatchHub } from '../watch/watch-hub.js';
+import { endpointsAdmissionHooks } from './endpoints-admission.js';
+import { networkControllers } from './network-controllers.js';
 
 export interface Controller {
   start(): void;
@@ -14,18 +17,11 @@ export interface ControllerSet {
   stop(): Promise<void>;
 }
 
-/**
- * The in-process controllers of `skiff server`, each fed by the watch hub.
- * Every controller is listed here, in start order.
- */
-export function startControllers(
-  _config: ServerConfig,
-  _registries: ReadonlyMap<string, GenericRegistry<KubeObject>>,
-  _hub: WatchHub,
-  _store: Store,
-  _log: FastifyBaseLogger,
-): ControllerSet {
-  const controllers: Controller[] = [];
+type Registries = ReadonlyMap<string, GenericRegistry<KubeObject>>;
+
+/** The in-process controllers of `skiff server`, fed by the watch hub, started in order and stopped in reverse. */
+export function startControllers(config: ServerConfig, registries: Registries, hub: WatchHub, store: Store, log: FastifyBaseLogger): ControllerSet {
+  const controllers: Controller[] = networkControllers(config, registries, hub, store, log);
   for (const controller of controllers) controller.start();
   return {
     async stop() {
@@ -34,10 +30,10 @@ export function startControllers(
   };
 }
 
-/** Admission hooks (allocations inside the write transaction), per resource. */
-export function admissionHooksFor(
-  _config: ServerConfig,
-  _registries: ReadonlyMap<string, GenericRegistry<KubeObject>>,
-): Map<string, AdmissionHooks<KubeObject>> {
-  return new Map();
+/**
+ * Admission hooks per resource, run inside each write transaction: address and
+ * port allocation, and the deletion of a Service's Endpoints and slices with it.
+ */
+export function admissionHooksFor(config: ServerConfig, registries: Registries, log: FastifyBaseLogger): Array<Map<string, AdmissionHooks<KubeObject>>> {
+  return [networkAdmissionHooks(config, registries, log), endpointsAdmissionHooks(registries)];
 }

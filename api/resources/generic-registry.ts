@@ -53,7 +53,12 @@ class DryRunRollback<T> extends Error {
   }
 }
 
-export type WriteMode = 'main' | 'status';
+/**
+ * `binding` is the write of the pods/binding subresource: like upstream's
+ * BindingREST (a storage-level GuaranteedUpdate) it stores the caller's
+ * mutation without the update strategy, which forbids changing spec.nodeName.
+ */
+export type WriteMode = 'main' | 'status' | 'binding';
 
 /** A write, prepared outside the transaction (decoding, defaults, validation), to run inside one. */
 type WritePlan<R> = (txn: StoreTransaction) => R;
@@ -237,7 +242,7 @@ export class GenericRegistry<T extends KubeObject = KubeObject> {
     if (mode === 'status') {
       if (!strategy.prepareForStatusUpdate) throw new NotFoundError('the server could not find the requested resource');
       strategy.prepareForStatusUpdate(next, old);
-    } else {
+    } else if (mode === 'main') {
       strategy.prepareForUpdate(next, old);
     }
     strategy.applyDefaults(next);
@@ -246,7 +251,7 @@ export class GenericRegistry<T extends KubeObject = KubeObject> {
     errors.addAll(validateObjectMeta(next.metadata, { namespaced: this.kind.namespaced, nameRule: this.kind.nameRule }));
     if (mode === 'status') {
       if (strategy.validateStatusUpdate) errors.addAll(strategy.validateStatusUpdate(next, old));
-    } else {
+    } else if (mode === 'main') {
       errors.addAll(strategy.validateUpdate(next, old));
     }
     if (!errors.empty) throw new InvalidError(this.kind.kind, meta.name ?? '', errors.causes, this.kind.group);
