@@ -4,11 +4,13 @@ import { runAgentBench } from './agent-bench.js';
 import { runAllocationBench } from './allocation-bench.js';
 import { runApiBench } from './api-bench.js';
 import { runDnsBench } from './dns-bench.js';
+import { runEndpointsBench } from './endpoints-bench.js';
 import { runWatchBench } from './watch-bench.js';
 
 const benches: Record<string, () => Promise<void>> = {
   api: runApiBench,
   allocation: runAllocationBench,
+  endpoints: runEndpointsBench,
   watch: runWatchBench,
   dns: runDnsBench,
   agent: runAgentBench,
