@@ -1,6 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isValidCidr } from '../allocators/cidr.js';
-import { SkiffServer } from '../server.js';
 import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../server-config.js';
 
 function port(text: string): number {
@@ -71,6 +70,8 @@ export function serverCommand(): Command {
         nodeMonitorGracePeriodMs: flags.nodeGracePeriod * 1000,
         logLevel: flags.logLevel,
       };
+      // Loaded only once the flags are valid: --help and a bad flag answer without loading the server.
+      const { SkiffServer } = await import('../server.js');
       const server = await SkiffServer.create(config);
       const url = await server.listen();
       process.stdout.write(`skiff server listening on ${url}\n`);

@@ -7,6 +7,7 @@ import type { GenericRegistry, ObjectList, WriteMode } from '../resources/generi
 import { groupVersionPath } from '../resources/resource-kind.js';
 import type { KubeObject } from '../resources/strategy.js';
 import type { WatchHub } from '../watch/watch-hub.js';
+import { enforceFieldValidation, fieldValidationDirective, type FieldValidationContext } from './field-validation.js';
 import { dryRunRequested, parseListQuery, queryValue, type Query } from './list-query.js';
 import { representationFor, sendObject } from './negotiation.js';
 import type { RouteTable } from './status.js';
@@ -109,23 +110,38 @@ export function registerResourceRoutes<T extends KubeObject>(app: FastifyInstanc
   };
   const Kind = kind.kind;
   const scope = kind.namespaced ? 'Namespaced' : '';
+  const fields = (request: FastifyRequest, reply: FastifyReply): FieldValidationContext => {
+    const warnings: string[] = [];
+    return {
+      directive: fieldValidationDirective(request.query as Query),
+      schema: kind.schema,
+      kind: Kind,
+      apiVersion: registry.apiVersion,
+      warn: (message) => {
+        warnings.push(message);
+        reply.header('Warning', warnings.map((warning) => `299 - ${JSON.stringify(warning)}`));
+      },
+    };
+  };
 
   const listOrWatch = (namespace: string | undefined) => (request: FastifyRequest, reply: FastifyReply): unknown => {
     const query = parseListQuery(request.query as Query, registry.supportedFields);
     if (query.watch) {
       const tableCapable = ctx.tables.supports(kind.resource);
       const representation = representationFor(request, tableCapable);
+      const includeObject = queryValue(request.query as Query, 'includeObject');
       // A bad includeObject must be refused before the stream starts, not in the middle of it.
-      if (representation === 'table') parseIncludeObject(queryValue(request.query as Query, 'includeObject'));
+      if (representation === 'table') parseIncludeObject(includeObject);
       serveWatch(request, reply, {
         registry,
         hub: ctx.hub,
         namespace,
         query,
         options: ctx.watchOptions,
-        representation,
+        // Rendered events are shared by the watchers that name the same representation.
+        representation: representation === 'table' ? `table;includeObject=${includeObject ?? ''}` : representation,
         active: ctx.activeWatches,
-        render: representation === 'table' ? (object) => ctx.tables.renderEvent(kind.resource, object, queryValue(request.query as Query, 'includeObject')) : undefined,
+        render: representation === 'table' ? (object) => ctx.tables.renderEvent(kind.resource, object, includeObject) : undefined,
       });
       return reply;
     }
@@ -140,6 +156,7 @@ export function registerResourceRoutes<T extends KubeObject>(app: FastifyInstanc
       listOrWatch(undefined)(request, reply));
   }
   route('POST', collection, { summary: `create a ${Kind}`, body: true, operationId: `create${scope}${Kind}` }, async (request, reply) => {
+    enforceFieldValidation(fields(request, reply), request.body, 'decode');
     const object = written(await registry.grouped.create(ns(request), request.body, { dryRun: dryRunRequested(request.query as Query) }));
     reply.code(201);
     return sendOne(request, reply, registry, object, ctx);
@@ -155,6 +172,7 @@ export function registerResourceRoutes<T extends KubeObject>(app: FastifyInstanc
     sendOne(request, reply, registry, registry.get(ns(request), nameOf(request)), ctx));
 
   const put = (mode: WriteMode) => async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    enforceFieldValidation(fields(request, reply), request.body, 'decode');
     const { object, created } = await registry.grouped.update(ns(request), nameOf(request), request.body, mode, { dryRun: dryRunRequested(request.query as Query) });
     written(object);
     reply.code(created ? 201 : 200);
@@ -164,6 +182,7 @@ export function registerResourceRoutes<T extends KubeObject>(app: FastifyInstanc
     const contentType = mediaType(request);
     const query = request.query as Query;
     const dryRun = dryRunRequested(query);
+    const validation = fields(request, reply);
     if (contentType === 'application/apply-patch+yaml') {
       if (!queryValue(query, 'fieldManager')) {
         throw new BadRequestError('PATCH /apply requires fieldManager to be set; fieldManager is required for apply requests');
@@ -171,6 +190,7 @@ export function registerResourceRoutes<T extends KubeObject>(app: FastifyInstanc
       const namespace = ns(request);
       const name = nameOf(request);
       if (mode === 'main' && !registry.exists(namespace, name)) {
+        enforceFieldValidation(validation, request.body, 'patch');
         const object = written(await registry.grouped.create(namespace, { ...(request.body as object), metadata: { ...((request.body as { metadata?: object }).metadata ?? {}), name } }, { dryRun }));
         reply.code(201);
         return sendOne(request, reply, registry, object, ctx);
@@ -179,7 +199,11 @@ export function registerResourceRoutes<T extends KubeObject>(app: FastifyInstanc
     if (!PATCH_CONTENT_TYPES.includes(contentType as (typeof PATCH_CONTENT_TYPES)[number])) {
       throw new UnsupportedMediaTypeError(`the body of the request was in an unknown format - accepted media types include: ${PATCH_CONTENT_TYPES.join(', ')}`);
     }
-    const object = written(await registry.grouped.modify(ns(request), nameOf(request), (current) => applyPatch(registry, current, contentType, request.body), mode, { dryRun }));
+    const object = written(await registry.grouped.modify(ns(request), nameOf(request), (current) => {
+      const patched = applyPatch(registry, current, contentType, request.body);
+      enforceFieldValidation(validation, patched, 'patch');
+      return patched;
+    }, mode, { dryRun }));
     return sendOne(request, reply, registry, object, ctx);
   };
 

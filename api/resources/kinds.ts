@@ -2,6 +2,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { patchSchemas } from '../patch/patch-schemas.js';
 import { EndpointsSchema } from '../schemas/endpoints.js';
 import { EndpointSliceSchema } from '../schemas/endpointslice.js';
+import { EventSchema, type Event } from '../schemas/event.js';
 import { LeaseSchema } from '../schemas/lease.js';
 import { NamespaceSchema } from '../schemas/namespace.js';
 import { NodeSchema } from '../schemas/node.js';
@@ -10,6 +11,7 @@ import { ServiceSchema } from '../schemas/service.js';
 import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain } from '../validation/identifiers.js';
 import { endpointSliceStrategy } from './endpointslice.js';
 import { endpointsStrategy } from './endpoints.js';
+import { eventStrategy } from './event.js';
 import { leaseStrategy } from './lease.js';
 import { namespaceStrategy } from './namespace.js';
 import { nodeStrategy } from './node.js';
@@ -75,6 +77,25 @@ export function buildKinds(): ResourceKind<KubeObject>[] {
       namespaced: true, shortNames: ['ep'], categories: [], verbs: ALL_VERBS, subresources: [],
       allowCreateOnUpdate: true, nameRule: isDNS1123Subdomain, strategy: endpointsStrategy, schema: EndpointsSchema,
       fieldSelectors: {},
+    }),
+    kind<Event>({
+      group: '', version: 'v1', resource: 'events', singular: 'event', kind: 'Event', listKind: 'EventList',
+      namespaced: true, shortNames: ['ev'], categories: [], verbs: ALL_VERBS, subresources: [],
+      allowCreateOnUpdate: false, nameRule: isDNS1123Subdomain, strategy: eventStrategy, schema: EventSchema,
+      // `kubectl describe` finds an object's events by these (ToSelectableFields in pkg/registry/core/event).
+      fieldSelectors: {
+        'involvedObject.kind': (o) => o.involvedObject?.kind ?? '',
+        'involvedObject.namespace': (o) => o.involvedObject?.namespace ?? '',
+        'involvedObject.name': (o) => o.involvedObject?.name ?? '',
+        'involvedObject.uid': (o) => o.involvedObject?.uid ?? '',
+        'involvedObject.apiVersion': (o) => o.involvedObject?.apiVersion ?? '',
+        'involvedObject.resourceVersion': (o) => o.involvedObject?.resourceVersion ?? '',
+        'involvedObject.fieldPath': (o) => o.involvedObject?.fieldPath ?? '',
+        reason: (o) => o.reason ?? '',
+        reportingComponent: (o) => o.reportingComponent ?? '',
+        source: (o) => o.source?.component ?? '',
+        type: (o) => o.type ?? '',
+      },
     }),
     kind({
       group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', singular: 'endpointslice', kind: 'EndpointSlice', listKind: 'EndpointSliceList',
