@@ -1,18 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SqliteStore } from '../../../storage/sqlite-store.js';
+import { withStore } from './allocator-fixtures.js';
 import { BlockHints } from '../../../api/allocators/block-hints.js';
 
 const owner = { resource: 'services', namespace: 'default', name: 'x' };
-
-function withStore(fn: (store: SqliteStore) => void): void {
-  const store = new SqliteStore({ path: ':memory:' });
-  try {
-    fn(store);
-  } finally {
-    store.close();
-  }
-}
 
 describe('BlockHints', () => {
   it('cuts a range into about √n blocks of at least 64 values', () => {

@@ -1,29 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SqliteStore } from '../../../storage/sqlite-store.js';
-import { AllocationError } from '../../../api/allocators/allocation-error.js';
+import { withStore, failure } from './allocator-fixtures.js';
 import { ClusterIpAllocator } from '../../../api/allocators/clusterip-allocator.js';
 
 const owner = (name: string) => ({ resource: 'services', namespace: 'default', name });
-
-function withStore(fn: (store: SqliteStore) => void): void {
-  const store = new SqliteStore({ path: ':memory:' });
-  try {
-    fn(store);
-  } finally {
-    store.close();
-  }
-}
-
-function failure(fn: () => unknown): AllocationError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AllocationError) return error;
-    throw error;
-  }
-  assert.fail('expected an AllocationError');
-}
 
 describe('ClusterIpAllocator', () => {
   it('hands out every host address of a /29 once, never the network or broadcast address', () => {

@@ -1,29 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SqliteStore } from '../../../storage/sqlite-store.js';
-import { AllocationError } from '../../../api/allocators/allocation-error.js';
+import { withStore, failure } from './allocator-fixtures.js';
 import { NodePortAllocator } from '../../../api/allocators/nodeport-allocator.js';
 
 const owner = (name: string) => ({ resource: 'services', namespace: 'default', name });
-
-function withStore(fn: (store: SqliteStore) => void): void {
-  const store = new SqliteStore({ path: ':memory:' });
-  try {
-    fn(store);
-  } finally {
-    store.close();
-  }
-}
-
-function failure(fn: () => unknown): AllocationError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AllocationError) return error;
-    throw error;
-  }
-  assert.fail('expected an AllocationError');
-}
 
 describe('NodePortAllocator', () => {
   it('hands out every port of a small range once, then reports it full', () => {

@@ -1,19 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SqliteStore } from '../../../storage/sqlite-store.js';
+import { withStore } from './allocator-fixtures.js';
 import { AllocationError } from '../../../api/allocators/allocation-error.js';
 import { PodCidrAllocator } from '../../../api/allocators/podcidr-allocator.js';
 
 const node = (name: string) => ({ resource: 'nodes', namespace: '', name });
-
-function withStore(fn: (store: SqliteStore) => void): void {
-  const store = new SqliteStore({ path: ':memory:' });
-  try {
-    fn(store);
-  } finally {
-    store.close();
-  }
-}
 
 describe('PodCidrAllocator', () => {
   it('gives nodes the lowest free /24 of the cluster CIDR, first subnet included', () => {

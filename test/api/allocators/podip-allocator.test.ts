@@ -1,19 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SqliteStore } from '../../../storage/sqlite-store.js';
+import { withStore } from './allocator-fixtures.js';
 import { AllocationError } from '../../../api/allocators/allocation-error.js';
 import { PodIpAllocator } from '../../../api/allocators/podip-allocator.js';
 
 const pod = (name: string) => ({ resource: 'pods', namespace: 'default', name });
-
-function withStore(fn: (store: SqliteStore) => void): void {
-  const store = new SqliteStore({ path: ':memory:' });
-  try {
-    fn(store);
-  } finally {
-    store.close();
-  }
-}
 
 describe('PodIpAllocator', () => {
   it('hands out .2 to .254 of a node /24 and nothing else', () => {
