@@ -55,6 +55,8 @@ export class SkiffServer {
     const hub = new WatchHub(store, config.watchHub);
     const app = Fastify({
       logger: { level: config.logLevel },
+      // Two log lines per request drown what matters; failures are logged by the error handler.
+      disableRequestLogging: true,
       bodyLimit: MAX_BODY_BYTES,
       // Kubernetes object names run to 253 characters.
       routerOptions: { maxParamLength: 1024, ignoreTrailingSlash: true, querystringParser: (text: string) => parseQueryString(text) },
