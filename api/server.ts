@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { parse as parseQueryString } from 'node:querystring';
@@ -56,7 +56,7 @@ export class SkiffServer {
     const app = Fastify({
       logger: { level: config.logLevel },
       // Two log lines per request drown what matters; failures are logged by the error handler.
-      disableRequestLogging: true,
+      logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: MAX_BODY_BYTES,
       // Kubernetes object names run to 253 characters.
       routerOptions: { maxParamLength: 1024, ignoreTrailingSlash: true, querystringParser: (text: string) => parseQueryString(text) },

@@ -8,14 +8,17 @@ CREATE TABLE IF NOT EXISTS meta (
 ) WITHOUT ROWID;
 INSERT OR IGNORE INTO meta (key, value) VALUES ('revision', 0), ('compacted', 0);
 
+-- A rowid table with a separate key index, not WITHOUT ROWID: values are
+-- kilobytes of JSON, and a clustered key index holding them would fit two or
+-- three rows a page (SQLite advises WITHOUT ROWID only for small rows).
 CREATE TABLE IF NOT EXISTS objects (
   resource  TEXT NOT NULL,
   namespace TEXT NOT NULL,
   name      TEXT NOT NULL,
   revision  INTEGER NOT NULL,
-  value     TEXT NOT NULL,
-  PRIMARY KEY (resource, namespace, name)
-) WITHOUT ROWID;
+  value     TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS objects_by_key ON objects (resource, namespace, name);
 
 CREATE TABLE IF NOT EXISTS labels (
   resource  TEXT NOT NULL,

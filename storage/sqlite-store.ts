@@ -77,6 +77,10 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+    // The default 2 MiB page cache makes a store of a few tens of thousands of
+    // objects read pages back from the file on every write; 64 MiB keeps the
+    // indexes and recent rows in memory.
+    this.db.pragma('cache_size = -65536');
     this.db.exec(SCHEMA_SQL);
     const db = this.db;
     this.statements = {

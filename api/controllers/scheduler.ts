@@ -107,42 +107,48 @@ export class Scheduler implements Controller {
   private podsOn = (nodeName: string): number =>
     this.deps.pods.keysByIndex(ACTIVE_POD_NODE_INDEX, nodeName).size + (this.assumed.get(nodeName)?.size ?? 0);
 
-  private scheduleKey(key: string): void {
+  private scheduleKey(key: string): Promise<void> | undefined {
     const pod = this.deps.pods.getByKey(key);
-    if (!pod || !needsScheduling(pod) || this.assumedNode.has(key)) return;
+    if (!pod || !needsScheduling(pod) || this.assumedNode.has(key)) return undefined;
     const result = scheduleOne(pod, [...this.deps.nodes.values()], this.podsOn);
-    if ('node' in result) this.bind(key, pod, result.node);
-    else this.markUnschedulable(key, pod, result.message);
+    if ('node' in result) return this.bind(key, pod, result.node);
+    return this.markUnschedulable(key, pod, result.message);
   }
 
-  private bind(key: string, pod: Pod, nodeName: string): void {
+  /**
+   * Assumes the pod on its node at once, so the next decision in this tick
+   * counts it, then binds through a group-committed write (kube-scheduler's
+   * assume-then-bind).
+   */
+  private async bind(key: string, pod: Pod, nodeName: string): Promise<void> {
     const { namespace, name } = splitKey(key);
-    try {
-      this.deps.podRegistry.modify(namespace, name, (current) => {
-        applyPodBinding(current, { metadata: { name, uid: pod.metadata.uid }, target: { kind: 'Node', name: nodeName } }, timestamp());
-        return current;
-      }, 'binding');
-    } catch (error) {
-      // Bound by someone else, or gone: the informer will say so.
-      if (error instanceof ConflictError || error instanceof NotFoundError) return;
-      throw error;
-    }
     this.unschedulable.delete(key);
     this.assumedNode.set(key, nodeName);
     let set = this.assumed.get(nodeName);
     if (!set) this.assumed.set(nodeName, (set = new Set()));
     set.add(key);
+    try {
+      await this.deps.podRegistry.grouped.modify(namespace, name, (current) => {
+        applyPodBinding(current, { metadata: { name, uid: pod.metadata.uid }, target: { kind: 'Node', name: nodeName } }, timestamp());
+        return current;
+      }, 'binding');
+    } catch (error) {
+      this.forget(key);
+      // Bound by someone else, or gone: the informer will say so.
+      if (error instanceof ConflictError || error instanceof NotFoundError) return;
+      throw error;
+    }
     this.deps.hub.notify();
   }
 
-  private markUnschedulable(key: string, pod: Pod, message: string): void {
+  private async markUnschedulable(key: string, pod: Pod, message: string): Promise<void> {
     this.unschedulable.add(key);
     const { namespace, name } = splitKey(key);
     const condition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message };
     const existing = (pod.status?.conditions ?? []).find((c) => c.type === 'PodScheduled');
     if (existing && existing.status === 'False' && existing.reason === condition.reason && existing.message === message) return;
     try {
-      this.deps.podRegistry.modify(namespace, name, (current) => {
+      await this.deps.podRegistry.grouped.modify(namespace, name, (current) => {
         if (current.metadata.uid === pod.metadata.uid && needsScheduling(current)) setPodCondition(current, condition, timestamp());
         return current;
       }, 'status');
