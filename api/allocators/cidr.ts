@@ -30,16 +30,14 @@ function fromBigInt(value: bigint, family: 4 | 6): string {
   return ipaddr.fromByteArray(bytes).toString();
 }
 
-export function isValidIp(text: string): boolean {
-  return ipaddr.IPv4.isValidFourPartDecimal(text) || (ipaddr.IPv6.isValid(text) && text.includes(':'));
-}
-
-export function ipFamily(text: string): 4 | 6 | undefined {
+/** The family as the allocators count it: an IPv4-mapped IPv6 address is IPv6 here, since offsets are taken on its 128 bits. */
+function ipFamily(text: string): 4 | 6 | undefined {
   if (ipaddr.IPv4.isValidFourPartDecimal(text)) return 4;
   if (ipaddr.IPv6.isValid(text) && text.includes(':')) return 6;
   return undefined;
 }
 
+/** Whether the allocators can use `text` as a range (server flags are checked with this). */
 export function isValidCidr(text: string): boolean {
   try {
     parseCidr(text);
