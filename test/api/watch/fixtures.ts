@@ -37,7 +37,11 @@ function clusterScoped(resource: string, kind: string, spec: (name: string) => R
   };
 }
 
-export const pods = namespaced('pods', 'Pod', 'v1', () => ({ spec: { containers: [{ name: 'app', image: 'registry.example/app:1.0' }] } }));
+// Bound at create, so the in-process scheduler leaves them alone: every event a test sees is its own.
+export const WATCH_TEST_NODE = 'watch-test-node';
+export const pods = namespaced('pods', 'Pod', 'v1', () => ({
+  spec: { nodeName: WATCH_TEST_NODE, containers: [{ name: 'app', image: 'registry.example/app:1.0' }] },
+}));
 export const services = namespaced('services', 'Service', 'v1', () => ({ spec: { ports: [{ port: 80 }], selector: { app: 'web' } } }));
 export const endpoints = namespaced('endpoints', 'Endpoints', 'v1', () => ({
   subsets: [{ addresses: [{ ip: '10.244.1.5' }], ports: [{ port: 8080 }] }],
