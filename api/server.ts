@@ -13,6 +13,7 @@ import { registerResourceRoutes, type ResourceRouteContext } from './http/resour
 import { installErrorHandling, MAX_BODY_BYTES, RouteTable } from './http/status.js';
 import { GenericRegistry, type AdmissionHooks } from './resources/generic-registry.js';
 import { buildKinds } from './resources/kinds.js';
+import { parseCidr } from './allocators/cidr.js';
 import type { ResourceKind } from './resources/resource-kind.js';
 import type { KubeObject } from './resources/strategy.js';
 import { DEFAULT_SERVER_CONFIG, type ServerConfig } from './server-config.js';
@@ -64,7 +65,7 @@ export class SkiffServer {
       forceCloseConnections: 'idle',
       return503OnClosing: true,
     });
-    const kinds = buildKinds();
+    const kinds = buildKinds({ servicePrimaryIPFamily: parseCidr(config.serviceCidr).family === 6 ? 'IPv6' : 'IPv4' });
     const registries = new Map<string, GenericRegistry<KubeObject>>();
     const hooks = new Map<string, AdmissionHooks<KubeObject>>();
     for (const kind of kinds) registries.set(kind.resource, new GenericRegistry(kind, store, {

@@ -44,6 +44,11 @@ function reconcileClusterIP(txn: StoreTransaction, svc: Service, old: Service | 
   const owner = serviceOwner(svc);
   const spec = (svc.spec ??= {});
   let keep: string | undefined;
+  // skiff serves one service CIDR, so one family; upstream refuses the other the same way.
+  const configured = clusterIps.cidr.family === 6 ? 'IPv6' : 'IPv4';
+  (spec.ipFamilies ?? []).forEach((family, i) => {
+    if (needsClusterIP(svc) && family !== configured) errors.invalid(`spec.ipFamilies[${i}]`, family, 'not configured on this cluster');
+  });
   if (!needsClusterIP(svc)) {
     // ExternalName: a DNS alias, no virtual IP.
     delete spec.clusterIP;

@@ -17,7 +17,8 @@ import { namespaceStrategy } from './namespace.js';
 import { nodeStrategy } from './node.js';
 import { podStrategy } from './pod.js';
 import type { ResourceKind, Verb } from './resource-kind.js';
-import { serviceStrategy } from './service.js';
+import { createServiceStrategy } from './service.js';
+import type { IPFamily } from '../validation/ip-address.js';
 import type { KubeObject, ResourceStrategy } from './strategy.js';
 
 const ALL_VERBS: readonly Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -38,7 +39,13 @@ function kind<T extends KubeObject>(spec: Omit<ResourceKind<T>, 'patchSchema' | 
  * nodes and EndpointSlices are DNS-1123 subdomains, namespaces DNS-1123 labels,
  * services DNS-1035 labels.
  */
-export function buildKinds(): ResourceKind<KubeObject>[] {
+export interface KindOptions {
+  /** The family of the service CIDR: Services without spec.ipFamilies default to it. */
+  servicePrimaryIPFamily: IPFamily;
+}
+
+export function buildKinds(options: KindOptions = { servicePrimaryIPFamily: 'IPv4' }): ResourceKind<KubeObject>[] {
+  const serviceStrategy = createServiceStrategy({ primaryIPFamily: options.servicePrimaryIPFamily });
   return [
     kind({
       group: '', version: 'v1', resource: 'namespaces', singular: 'namespace', kind: 'Namespace', listKind: 'NamespaceList',

@@ -31,6 +31,15 @@ describe('ClusterIP allocation over HTTP', () => {
     assert.ok(!allocationsIn(t.server, pool).some(([, owner]) => owner === 'headless'));
   });
 
+  it('refuses an IP family the service CIDR does not serve, allocating nothing', async () => {
+    const { status, body } = await http.post<{ reason: string; details: { causes: Array<{ field: string; message: string }> } }>(
+      SERVICES, service('v6-only', { ipFamilies: ['IPv6'] }));
+    assert.equal(status, 422);
+    assert.equal(body.reason, 'Invalid');
+    assert.deepEqual(body.details.causes.map((c) => [c.field, c.message]), [['spec.ipFamilies[0]', 'Invalid value: "IPv6": not configured on this cluster']]);
+    assert.ok(!allocationsIn(t.server, pool).some(([, owner]) => owner === 'v6-only'));
+  });
+
   it('honours a requested free address', async () => {
     const { status, body } = await http.post<Service>(SERVICES, service('wanted', { clusterIP: '10.96.0.5' }));
     assert.equal(status, 201);
