@@ -1,6 +1,6 @@
 import type { CompactionPolicy } from '../storage/store.js';
-import type { WatchHubOptions } from './watch/watch-hub.js';
-import type { WatchStreamOptions } from './http/watch-stream.js';
+import { DEFAULT_WATCH_HUB_OPTIONS, type WatchHubOptions } from './watch/watch-hub.js';
+import { DEFAULT_WATCH_STREAM_OPTIONS, type WatchStreamOptions } from './http/watch-stream.js';
 
 export interface ServerConfig {
   host: string;
@@ -35,8 +35,8 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = {
   nodeCidrMaskSize: 24,
   eventLog: { maxEvents: 100_000, maxAgeMs: 60 * 60 * 1000 },
   compactionIntervalMs: 10_000,
-  watchHub: { pollIntervalMs: 25, batchSize: 2000 },
-  watchStream: { maxBufferedBytes: 4 * 1024 * 1024, bookmarkIntervalMs: 60_000, minTimeoutSeconds: 1800 },
+  watchHub: DEFAULT_WATCH_HUB_OPTIONS,
+  watchStream: DEFAULT_WATCH_STREAM_OPTIONS,
   nodeMonitorGracePeriodMs: 40_000,
   logLevel: 'info',
 };
