@@ -9,6 +9,7 @@ COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY api ./api
 COPY storage ./storage
 COPY clients ./clients
+COPY cli ./cli
 # `npm ci` runs `prepare`, which compiles TypeScript into dist/.
 RUN npm ci && npm prune --omit=dev
 
@@ -22,5 +23,5 @@ COPY --from=build /opt/skiff/package.json ./
 COPY --from=build /opt/skiff/node_modules ./node_modules
 COPY --from=build /opt/skiff/dist ./dist
 ENV NODE_ENV=production
-ENTRYPOINT ["node", "/opt/skiff/dist/api/cli/main.js"]
+ENTRYPOINT ["node", "/opt/skiff/dist/cli/main.js"]
 CMD ["server", "--host", "0.0.0.0", "--data", "/var/lib/skiff/skiff.db"]

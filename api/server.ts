@@ -11,7 +11,7 @@ import { registerHealthRoutes, KUBERNETES_VERSION } from './http/health-routes.j
 import { registerOpenApiRoutes } from './http/openapi-routes.js';
 import { registerResourceRoutes, type ResourceRouteContext } from './http/resource-routes.js';
 import { installErrorHandling, MAX_BODY_BYTES, RouteTable } from './http/status.js';
-import { GenericRegistry, type AdmissionHooks } from './resources/generic-registry.js';
+import { GenericRegistry } from './resources/generic-registry.js';
 import { buildKinds } from './resources/kinds.js';
 import { parseCidr } from './allocators/cidr.js';
 import type { ResourceKind } from './resources/resource-kind.js';
@@ -19,8 +19,9 @@ import type { KubeObject } from './resources/strategy.js';
 import { DEFAULT_SERVER_CONFIG, type ServerConfig } from './server-config.js';
 import { KubeTableRenderer } from './tables/table-renderer.js';
 import { WatchHub } from './watch/watch-hub.js';
-import { namespaceCascadeHooks } from './resources/namespace-cascade.js';
-import { startControllers, admissionHooksFor, type ControllerSet } from './controllers/controller-set.js';
+import { startControllers, type ControllerSet } from './controllers/controller-set.js';
+import { admissionChain } from './admission/admission-chain.js';
+import { deferredHooks, type AdmissionChain } from './admission/admission-hooks.js';
 import { registerBindingRoute } from './http/binding-route.js';
 import { repairAllocations } from './allocators/repair.js';
 
@@ -67,19 +68,9 @@ export class SkiffServer {
     });
     const kinds = buildKinds({ servicePrimaryIPFamily: parseCidr(config.serviceCidr).family === 6 ? 'IPv6' : 'IPv4' });
     const registries = new Map<string, GenericRegistry<KubeObject>>();
-    const hooks = new Map<string, AdmissionHooks<KubeObject>>();
-    for (const kind of kinds) registries.set(kind.resource, new GenericRegistry(kind, store, {
-      onCreate: (txn, object) => hooks.get(kind.resource)?.onCreate?.(txn, object),
-      onUpdate: (txn, object, old) => hooks.get(kind.resource)?.onUpdate?.(txn, object, old),
-      onDelete: (txn, old) => hooks.get(kind.resource)?.onDelete?.(txn, old),
-    }));
-    hooks.set('namespaces', namespaceCascadeHooks(registries));
-    for (const set of admissionHooksFor(config, registries, app.log)) {
-      for (const [resource, hook] of set) {
-        const existing = hooks.get(resource);
-        hooks.set(resource, existing ? chainHooks(existing, hook) : hook);
-      }
-    }
+    const admission: AdmissionChain = new Map();
+    for (const kind of kinds) registries.set(kind.resource, new GenericRegistry(kind, store, deferredHooks(kind.resource, admission)));
+    for (const [resource, hooks] of admissionChain(config, registries, app.log)) admission.set(resource, hooks);
     const server = new SkiffServer(config, app, store, hub, registries, kinds);
     await server.buildRoutes();
     return server;
@@ -182,21 +173,4 @@ export class SkiffServer {
       }
     }
   }
-}
-
-function chainHooks<T extends KubeObject>(a: AdmissionHooks<T>, b: AdmissionHooks<T>): AdmissionHooks<T> {
-  return {
-    onCreate: (txn, object) => {
-      a.onCreate?.(txn, object);
-      b.onCreate?.(txn, object);
-    },
-    onUpdate: (txn, object, old) => {
-      a.onUpdate?.(txn, object, old);
-      b.onUpdate?.(txn, object, old);
-    },
-    onDelete: (txn, old) => {
-      a.onDelete?.(txn, old);
-      b.onDelete?.(txn, old);
-    },
-  };
 }

@@ -43,7 +43,7 @@ async function createServices(url: string): Promise<void> {
 }
 
 function startDns(serverUrl: string): Promise<RunningProcess> {
-  return startNodeProcess('api/cli/main.ts', ['dns', '--server', serverUrl, '--listen', '127.0.0.1:0', '--log-level', 'warn'], UDP_READY);
+  return startNodeProcess('cli/main.ts', ['dns', '--server', serverUrl, '--listen', '127.0.0.1:0', '--log-level', 'warn'], UDP_READY);
 }
 
 interface LoadResult {

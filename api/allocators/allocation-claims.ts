@@ -4,9 +4,9 @@ import type { Node } from '../schemas/node.js';
 import type { Pod } from '../schemas/pod.js';
 import type { Service } from '../schemas/service.js';
 import type { NetworkAllocators } from './network-allocators.js';
-import { nodeOwner } from './node-admission.js';
-import { podOwner } from './pod-admission.js';
-import { serviceOwner } from './service-admission.js';
+import { nodeOwner } from '../admission/node-allocation.js';
+import { podOwner } from '../admission/pod-allocation.js';
+import { serviceOwner } from '../admission/service-allocation.js';
 
 // What each stored object says it holds, as (pool, value) pairs: the
 // allocation table must contain exactly these. The repair pass compares the

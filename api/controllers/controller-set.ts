@@ -1,11 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Store } from '../../storage/store.js';
-import { networkAdmissionHooks } from '../allocators/admission.js';
-import type { AdmissionHooks, GenericRegistry } from '../resources/generic-registry.js';
+import type { GenericRegistry } from '../resources/generic-registry.js';
 import type { KubeObject } from '../resources/strategy.js';
 import type { ServerConfig } from '../server-config.js';
 import type { WatchHub } from '../watch/watch-hub.js';
-import { endpointsAdmissionHooks } from './endpoints-admission.js';
 import { networkControllers } from './network-controllers.js';
 
 export interface Controller {
@@ -30,10 +28,3 @@ export function startControllers(config: ServerConfig, registries: Registries, h
   };
 }
 
-/**
- * Admission hooks per resource, run inside each write transaction: address and
- * port allocation, and the deletion of a Service's Endpoints and slices with it.
- */
-export function admissionHooksFor(config: ServerConfig, registries: Registries, log: FastifyBaseLogger): Array<Map<string, AdmissionHooks<KubeObject>>> {
-  return [networkAdmissionHooks(config, registries, log), endpointsAdmissionHooks(registries)];
-}

@@ -2,7 +2,7 @@ import type { GenericRegistry } from '../resources/generic-registry.js';
 import type { KubeObject } from '../resources/strategy.js';
 import type { HubEvent } from '../watch/hub-event.js';
 import type { WatchHub } from '../watch/watch-hub.js';
-import { keyOf, objectKey } from './object-key.js';
+import { objectKey, keyFor } from './object-key.js';
 
 /** What a controller wants to hear about. Objects are shared with the cache: never mutate them. */
 export interface InformerHandler<T> {
@@ -113,7 +113,7 @@ export class LocalInformer<T extends KubeObject> {
   }
 
   get(namespace: string, name: string): T | undefined {
-    return this.cache.get(objectKey(this.registry.kind.namespaced ? namespace : '', name));
+    return this.cache.get(keyFor(this.registry.kind.namespaced ? namespace : '', name));
   }
 
   getByKey(key: string): T | undefined {
@@ -144,7 +144,7 @@ export class LocalInformer<T extends KubeObject> {
     const list = this.registry.list(this.options.namespace);
     const seen = new Set<string>();
     for (const object of list.items) {
-      const key = keyOf(object);
+      const key = objectKey(object);
       seen.add(key);
       const old = this.cache.get(key);
       if (old && old.metadata.resourceVersion === object.metadata.resourceVersion) continue;
@@ -161,7 +161,7 @@ export class LocalInformer<T extends KubeObject> {
     this.cacheRevision = event.revision;
     if (this.options.namespace !== undefined && event.namespace !== this.options.namespace) return;
     const object = event.object as T;
-    const key = keyOf(object);
+    const key = objectKey(object);
     const old = this.cache.get(key);
     if (event.type === 'DELETED') {
       // Handlers get the final state, whose resourceVersion is the deletion's revision.

@@ -11,11 +11,11 @@ import type { Service } from '../schemas/service.js';
 import type { ServerConfig } from '../server-config.js';
 import type { WatchHub } from '../watch/watch-hub.js';
 import type { Controller } from './controller-set.js';
-import { EndpointSliceController } from './endpointslice-controller.js';
-import { EndpointsController } from './endpoints-controller.js';
-import { NodeLifecycleController } from './node-lifecycle-controller.js';
-import { Scheduler } from './scheduler.js';
-import { ServiceMembership } from './service-membership.js';
+import { EndpointSliceController } from './endpoints/endpointslice-controller.js';
+import { EndpointsController } from './endpoints/endpoints-controller.js';
+import { NodeLifecycleController } from './node-lifecycle/node-lifecycle-controller.js';
+import { Scheduler } from './scheduler/scheduler.js';
+import { ServiceMembership } from './endpoints/service-membership.js';
 import { SharedInformers } from './shared-informers.js';
 
 function registry<T extends KubeObject>(registries: ReadonlyMap<string, GenericRegistry<KubeObject>>, resource: string): GenericRegistry<T> {

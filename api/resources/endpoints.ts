@@ -3,7 +3,7 @@ import { FieldErrors } from '../validation/field-errors.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from '../validation/identifiers.js';
 import { validateIP, validateNonSpecialIP } from '../validation/ip-address.js';
 import { isValidPortNum } from '../validation/port-name.js';
-import { validateProtocol } from './container-validation.js';
+import { validateProtocol } from '../validation/container-validation.js';
 import { semanticEqual } from './semantic-equal.js';
 import type { ResourceStrategy } from './strategy.js';
 

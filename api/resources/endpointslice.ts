@@ -4,7 +4,7 @@ import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from '../validati
 import { ipFamilyOf, validateNonSpecialIP } from '../validation/ip-address.js';
 import { validateLabels, FIELD_IMMUTABLE } from '../validation/object-meta.js';
 import { isValidPortNum } from '../validation/port-name.js';
-import { validateProtocol } from './container-validation.js';
+import { validateProtocol } from '../validation/container-validation.js';
 import { semanticEqual } from './semantic-equal.js';
 import type { ResourceStrategy } from './strategy.js';
 
@@ -13,6 +13,8 @@ import type { ResourceStrategy } from './strategy.js';
 // EndpointSlice controller and read by every node agent and by `kubectl
 // describe service`.
 
+/** The label that ties a slice to its Service (discovery/v1 LabelServiceName). */
+export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 export const ADDRESS_TYPES = ['FQDN', 'IPv4', 'IPv6'] as const;
 /** Accepted on update only, so slices stored before its deprecation stay writable. */
 const DEPRECATED_ADDRESS_TYPES = ['IP'] as const;

@@ -16,13 +16,7 @@ import { decodeContinue, encodeContinue } from './continue-token.js';
 import { generateName, newUid, timestamp } from './object-meta-defaults.js';
 import { apiVersionOf, type ResourceKind } from './resource-kind.js';
 import type { KubeObject } from './strategy.js';
-
-/** Side effects a kind needs inside the write transaction: allocations, reference checks, cascades. */
-export interface AdmissionHooks<T extends KubeObject = KubeObject> {
-  onCreate?(txn: StoreTransaction, object: T): void;
-  onUpdate?(txn: StoreTransaction, object: T, old: T): void;
-  onDelete?(txn: StoreTransaction, old: T): void;
-}
+import type { AdmissionHooks } from '../admission/admission-hooks.js';
 
 export interface ListOptions {
   labelSelector?: LabelSelector;

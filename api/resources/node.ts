@@ -4,7 +4,7 @@ import { cidrFamilyOf, isDualStack, validateCIDR } from '../validation/ip-addres
 import { canonicalQuantity, parseQuantity } from './quantity.js';
 import { semanticEqual } from './semantic-equal.js';
 import type { ResourceStrategy } from './strategy.js';
-import { validateTaints } from './taint-validation.js';
+import { validateTaints } from '../validation/taint-validation.js';
 
 // The Node strategy (pkg/registry/core/node/strategy.go, ValidateNode,
 // ValidateNodeUpdate). The agent registers its Node with status filled in

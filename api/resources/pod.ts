@@ -4,12 +4,12 @@ import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from '../validati
 import { ipFamilyOf, isDualStack, validateIP } from '../validation/ip-address.js';
 import { FIELD_IMMUTABLE, validateLabels } from '../validation/object-meta.js';
 import { inclusiveRangeError } from '../validation/port-name.js';
-import { validateContainers, validateInitContainers } from './container-validation.js';
+import { validateContainers, validateInitContainers } from '../validation/container-validation.js';
 import { applyPodDefaults } from './pod-defaults.js';
 import { podQOSClass } from './pod-qos.js';
 import { describeDifferences, semanticEqual } from './semantic-equal.js';
 import type { ResourceStrategy } from './strategy.js';
-import { validateTolerations } from './taint-validation.js';
+import { validateTolerations } from '../validation/taint-validation.js';
 
 // The Pod strategy (pkg/registry/core/pod/strategy.go with the rules of
 // ValidatePodCreate, ValidatePodUpdate and ValidatePodStatusUpdate). Users own

@@ -2,7 +2,7 @@ import type { Service } from '../schemas/service.js';
 import { ipFamilyOf, type IPFamily } from '../validation/ip-address.js';
 import { semanticEqual } from './semantic-equal.js';
 import { dropTypeDependentFields, externallyAccessible, needsClusterIP, normalizeClusterIPs, patchAllocatedValues } from './service-fields.js';
-import { validateService, validateServiceStatus, validateServiceUpdate } from './service-validation.js';
+import { validateService, validateServiceStatus, validateServiceUpdate } from '../validation/service-validation.js';
 import type { ResourceStrategy } from './strategy.js';
 
 // The Service strategy (pkg/registry/core/service/strategy.go, SetDefaults_Service,

@@ -4,8 +4,8 @@
 
 import { isIP } from 'node:net';
 import os from 'node:os';
-import { proxyModes, type ProxyMode } from './backend.js';
-import { DEFAULT_PROXY_INTERFACE } from './userspace/dummy-interface.js';
+import { proxyModes, type ProxyMode } from './proxy/backend.js';
+import { DEFAULT_PROXY_INTERFACE } from './proxy/userspace/dummy-interface.js';
 import { parseDuration } from './duration.js';
 import { logLevels, type LogLevel } from '../client/logger.js';
 import type { HostPort } from './metrics-server.js';

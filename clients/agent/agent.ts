@@ -9,17 +9,17 @@ import { KubeClient } from '../client/client.js';
 import { Informer } from '../client/informer.js';
 import { endpointSlices, services } from '../client/resources.js';
 import type { AgentConfig } from './agent-config.js';
-import type { ForwardingBackend } from './backend.js';
-import { createBackend } from './backend-factory.js';
-import { AGENT_VERSION, readHostInfo } from './host-info.js';
+import type { ForwardingBackend } from './proxy/backend.js';
+import { createBackend } from './proxy/backend-factory.js';
+import { AGENT_VERSION, readHostInfo } from './node/host-info.js';
 import { silentLogger, type Logger } from '../client/logger.js';
 import { MetricsServer } from './metrics-server.js';
-import { NodeHeartbeat } from './node-heartbeat.js';
-import { NodeLease } from './node-lease.js';
-import { NodeRegistration } from './node-registration.js';
-import { PodStatusReporter } from './pod-status-reporter.js';
-import { Proxier } from './proxier.js';
-import { ProxyMetrics } from './proxy-metrics.js';
+import { NodeHeartbeat } from './node/node-heartbeat.js';
+import { NodeLease } from './node/node-lease.js';
+import { NodeRegistration } from './node/node-registration.js';
+import { PodStatusReporter } from './node/pod-status-reporter.js';
+import { Proxier } from './proxy/proxier.js';
+import { ProxyMetrics } from './proxy/proxy-metrics.js';
 
 export interface AgentDependencies {
   logger?: Logger;

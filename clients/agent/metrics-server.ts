@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
-import type { ProxierHealth } from './proxier.js';
+import type { ProxierHealth } from './proxy/proxier.js';
 
 export interface HostPort {
   host: string;

@@ -1,10 +1,12 @@
 import type { KubeObject } from './types.js';
 
-/** The cache key client-go uses: `namespace/name`, or `name` for cluster-scoped objects. */
-export function objectKey(object: KubeObject): string {
-  return keyFor(object.metadata.namespace, object.metadata.name ?? '');
-}
+// The cache key of informers, as client-go's MetaNamespaceKeyFunc makes it:
+// "namespace/name", or just "name" for a cluster-scoped object.
 
 export function keyFor(namespace: string | undefined, name: string): string {
-  return namespace === undefined || namespace === '' ? name : `${namespace}/${name}`;
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+export function objectKey(object: KubeObject): string {
+  return keyFor(object.metadata.namespace, object.metadata.name ?? '');
 }

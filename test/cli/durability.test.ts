@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SkiffProcess } from './support/skiff-process.js';
+import { SkiffProcess } from '../support/skiff-process.js';
 
 // Every write the server acknowledged must survive `kill -9`: the process gets
 // no chance to flush or close anything, so only what each write committed

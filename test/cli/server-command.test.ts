@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { SqliteStore } from '../../storage/sqlite-store.js';
-import { SkiffProcess, runSkiff } from './support/skiff-process.js';
+import { SkiffProcess, runSkiff } from '../support/skiff-process.js';
 
 const REQUEST_TIMEOUT_MS = 5000;
 const tempDirs: string[] = [];

@@ -47,7 +47,7 @@ function run(file: string, args: readonly string[], options: { env?: NodeJS.Proc
 
 /** Prints a kubeconfig for `server` with the real CLI, `skiff kubeconfig --server URL`. */
 export async function skiffKubeconfig(server: string): Promise<string> {
-  const result = await run(process.execPath, ['--import', 'tsx', 'api/cli/main.ts', 'kubeconfig', '--server', server], { cwd: REPO_ROOT, timeoutMs: 30_000 });
+  const result = await run(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'kubeconfig', '--server', server], { cwd: REPO_ROOT, timeoutMs: 30_000 });
   if (result.code !== 0) throw new Error(`skiff kubeconfig failed (${result.code}): ${result.stderr}`);
   return result.stdout;
 }

@@ -7,8 +7,9 @@ import type { Pod } from '../../../api/schemas/pod.js';
 import type { Service } from '../../../api/schemas/service.js';
 import type { KubeObject } from '../../../api/resources/strategy.js';
 import type { Store } from '../../../storage/store.js';
-import { auditServiceAllocations } from '../networking/allocation-audit.js';
-import { allocationsIn, api, node, NODES, pod, PODS, service, SERVICES, startNetworkServer, type Api, type NetworkTestServer } from '../networking/network-test-server.js';
+import { auditServiceAllocations } from './allocation-audit.js';
+import { startTestServer, type TestServer } from '../../support/test-server.js';
+import { allocationsIn, api, node, NODES, pod, PODS, service, SERVICES, type Api } from './allocation-api.js';
 
 const CONFIG = { serviceCidr: '10.96.0.0/24', nodePortRange: { from: 30000, to: 30999 }, podCidr: '10.244.0.0/16', nodeCidrMaskSize: 24 };
 const CLUSTER_POOL = 'clusterip:10.96.0.0/24';
@@ -33,10 +34,10 @@ function read<T>(store: Store, key: { resource: string; namespace: string; name:
 }
 
 describe('repairAllocations', () => {
-  let t: NetworkTestServer;
+  let t: TestServer;
   let http: Api;
   before(async () => {
-    t = await startNetworkServer(CONFIG);
+    t = await startTestServer(CONFIG);
     http = api(t.url);
   });
   after(async () => t.close());

@@ -16,7 +16,7 @@ import {
   serviceBody,
   servicesPath,
   type WireList,
-} from '../resources-http/fixtures.js';
+} from '../resources/http-fixtures.js';
 
 // One table of bad requests through the real server. Every row must get the
 // listed status code and reason in a Kubernetes Status body — never a 500,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import YAML from 'yaml';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
-import { REQUEST_TIMEOUT_MS, assertStatus, get, podsPath, type WireObject } from '../resources-http/fixtures.js';
+import { REQUEST_TIMEOUT_MS, assertStatus, get, podsPath, type WireObject } from '../resources/http-fixtures.js';
 
 const POD_YAML = `apiVersion: v1
 kind: Pod

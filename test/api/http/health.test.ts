@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { SkiffServer } from '../../../api/server.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
-import { REQUEST_TIMEOUT_MS } from '../resources-http/fixtures.js';
+import { REQUEST_TIMEOUT_MS } from '../resources/http-fixtures.js';
 
 describe('health and version endpoints', () => {
   let t: TestServer;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MetricsServer } from '../../../clients/agent/metrics-server.js';
-import type { ProxierHealth } from '../../../clients/agent/proxier.js';
-import { ProxyMetrics } from '../../../clients/agent/proxy-metrics.js';
+import type { ProxierHealth } from '../../../clients/agent/proxy/proxier.js';
+import { ProxyMetrics } from '../../../clients/agent/proxy/proxy-metrics.js';
 
 describe('MetricsServer', () => {
   let server: MetricsServer;

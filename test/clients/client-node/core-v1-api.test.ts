@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as k8s from '@kubernetes/client-node';
-import { kubeconfigFor } from '../../../api/cli/kubeconfig-command.js';
+import { kubeconfigFor } from '../../../cli/kubeconfig-command.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
 
 // The official JavaScript client (@kubernetes/client-node 1.4.0, the last

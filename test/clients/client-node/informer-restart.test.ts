@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as k8s from '@kubernetes/client-node';
-import { kubeconfigFor } from '../../../api/cli/kubeconfig-command.js';
-import { ServerProcess } from '../support/server-process.js';
+import { kubeconfigFor } from '../../../cli/kubeconfig-command.js';
+import { ServerProcess } from '../../support/server-process.js';
 
 // client-node informers (list, then watch from the list's resourceVersion)
 // on pods and services, across restarts of a real `skiff server` process on

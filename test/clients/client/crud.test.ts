@@ -4,7 +4,7 @@ import { ApiStatusError } from '../../../clients/client/api-status-error.js';
 import { KubeClient } from '../../../clients/client/client.js';
 import { leases, namespaces, pods, services } from '../../../clients/client/resources.js';
 import type { Pod, Service } from '../../../clients/client/types.js';
-import { ServerProcess } from '../support/server-process.js';
+import { ServerProcess } from '../../support/server-process.js';
 
 function podSpec(name: string, labels: Record<string, string> = {}): Pod {
   return { metadata: { name, labels }, spec: { containers: [{ name: 'app', image: 'registry.example/app:1' }] } };

@@ -5,7 +5,7 @@ import { KubeClient } from '../../../clients/client/client.js';
 import { Informer } from '../../../clients/client/informer.js';
 import { pods } from '../../../clients/client/resources.js';
 import type { Pod } from '../../../clients/client/types.js';
-import { sendJson, startFixture, type FixtureServer } from '../support/fixture-http.js';
+import { sendJson, startFixture, type FixtureServer } from '../../support/fixture-http.js';
 
 // Recovery paths of the informer that a real server only produces by
 // accident: instant closes, a 410 on demand, a list that changed meanwhile.

@@ -5,8 +5,8 @@ import { KubeClient } from '../../../clients/client/client.js';
 import { Informer } from '../../../clients/client/informer.js';
 import { leases, namespaces } from '../../../clients/client/resources.js';
 import type { Lease } from '../../../clients/client/types.js';
-import { ServerProcess } from '../support/server-process.js';
-import { TcpProxy } from '../support/tcp-proxy.js';
+import { ServerProcess } from '../../support/server-process.js';
+import { TcpProxy } from '../../support/tcp-proxy.js';
 
 // Leases: no controller writes to them, so every event here comes from the test.
 function leaseSpec(name: string, labels: Record<string, string> = {}): Lease {

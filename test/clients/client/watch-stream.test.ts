@@ -4,7 +4,7 @@ import { ApiStatusError } from '../../../clients/client/api-status-error.js';
 import { KubeClient } from '../../../clients/client/client.js';
 import { pods } from '../../../clients/client/resources.js';
 import type { Pod, WatchEvent } from '../../../clients/client/types.js';
-import { sendJson, startFixture } from '../support/fixture-http.js';
+import { sendJson, startFixture } from '../../support/fixture-http.js';
 
 // Wire-level behaviour of the watch iterator against a scripted server; the
 // same iterator against a real skiff server is covered in watch.test.ts.

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { KubeClient } from '../../../clients/client/client.js';
 import { leases, namespaces } from '../../../clients/client/resources.js';
 import type { Lease, WatchEvent } from '../../../clients/client/types.js';
-import { ServerProcess } from '../support/server-process.js';
+import { ServerProcess } from '../../support/server-process.js';
 
 // Leases: no controller writes to them, so every event here comes from the test.
 function leaseSpec(name: string, labels: Record<string, string> = {}): Lease {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { dig } from '../support/dig.js';
-import { REPO_ROOT, ServerProcess } from '../support/server-process.js';
+import { dig } from '../../support/dig.js';
+import { REPO_ROOT, ServerProcess } from '../../support/server-process.js';
 
 // `skiff dns` as a process of its own: the ready line on stdout, options
 // from the environment, and a clean exit on SIGTERM and SIGINT.
@@ -18,7 +18,7 @@ describe('skiff dns in a process', () => {
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`prints the ready line, answers, and exits 0 on ${signal}`, async () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'api/cli/main.ts', 'dns', '--log-level', 'warn'], {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'dns', '--log-level', 'warn'], {
         cwd: REPO_ROOT,
         env: { ...process.env, SKIFF_SERVER: server.url, SKIFF_DNS_LISTEN: '127.0.0.1:0', SKIFF_DNS_DOMAIN: 'example.internal' },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,11 +6,11 @@ import dnsPacket from 'dns-packet';
 import { KubeClient } from '../../../clients/client/client.js';
 import { endpointSlices, namespaces, services } from '../../../clients/client/resources.js';
 import type { EndpointSlice, Service } from '../../../clients/client/types.js';
-import { runDnsCommand, type RunningDns } from '../../../clients/dns/dns-command.js';
+import { runDnsCommand, type RunningDns } from '../../../clients/dns/run-dns.js';
 import { DnsServer } from '../../../clients/dns/dns-server.js';
 import { silentLogger } from '../../../clients/client/logger.js';
-import { dig, type DigResult } from '../support/dig.js';
-import { ServerProcess } from '../support/server-process.js';
+import { dig, type DigResult } from '../../support/dig.js';
+import { ServerProcess } from '../../support/server-process.js';
 
 const ns = 'dns';
 const zone = 'cluster.local';

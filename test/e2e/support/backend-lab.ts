@@ -4,8 +4,8 @@
 // Services from the node itself (the output path).
 
 import { type LabProcess, NetnsLab, REPO_ROOT, addPodInterface } from './netns.js';
-import type { CommandRunner } from '../../../clients/agent/command-runner.js';
-import { createCommandRunner } from '../../../clients/agent/command-runner.js';
+import type { CommandRunner } from '../../../clients/agent/proxy/command-runner.js';
+import { createCommandRunner } from '../../../clients/agent/proxy/command-runner.js';
 
 export const NODE_IP = '10.250.0.11';
 /** ClusterIPs are routed to the pod interface: nothing answers there unless a rule DNATs. */
@@ -35,7 +35,7 @@ export class BackendLab {
     for (const ip of Object.keys(pods)) await this.lab.ip(this.ns, ['addr', 'add', `${ip}/32`, 'dev', 'pods0']);
     await this.lab.ip(this.ns, ['route', 'add', SERVICE_CIDR, 'dev', 'pods0']);
     const listen = Object.entries(pods).flatMap(([ip, name]) => ['--listen', `${ip}:8080=${name}`]);
-    this.backend = this.lab.spawnIn(this.ns, [process.execPath, '--import', 'tsx', `${REPO_ROOT}clients/agent/example-backend.ts`, ...listen]);
+    this.backend = this.lab.spawnIn(this.ns, [process.execPath, '--import', 'tsx', `${REPO_ROOT}clients/example-backend/example-backend.ts`, ...listen]);
     for (const name of Object.values(pods)) await this.backend.waitFor(new RegExp(`listening \\S+ ${name}$`, 'm'));
   }
 

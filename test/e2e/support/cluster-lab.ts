@@ -57,7 +57,7 @@ export class ClusterLab {
     await this.lab.ip(this.control, ['link', 'set', 'br0', 'up']);
 
     this.server = this.lab.spawnIn(this.control, [
-      process.execPath, '--import', 'tsx', 'api/cli/main.ts', 'server',
+      process.execPath, '--import', 'tsx', 'cli/main.ts', 'server',
       '--host', CONTROL_IP, '--port', String(API_PORT), '--data', ':memory:', '--log-level', 'warn',
       '--service-cidr', '10.96.0.0/16', '--pod-cidr', '10.244.0.0/16',
     ]);
@@ -83,7 +83,7 @@ export class ClusterLab {
 
     for (const { name, ns, ip } of nodeNamespaces) {
       const agent = this.lab.spawnIn(ns, [
-        process.execPath, '--import', 'tsx', 'api/cli/main.ts', 'agent',
+        process.execPath, '--import', 'tsx', 'cli/main.ts', 'agent',
         '--mode', this.mode, '--node', name, '--node-ip', ip,
         '--server', `http://${CONTROL_IP}:${API_PORT}`,
         '--metrics-address', '127.0.0.1:10249', '--log-level', 'warn',
@@ -144,7 +144,7 @@ export class ClusterLab {
     const ip = created.status?.podIP;
     if (typeof ip !== 'string') throw new Error(`pod ${name} got no IP from ${node.podCIDR}: ${JSON.stringify(created.status)}`);
     await this.lab.ip(node.ns, ['addr', 'add', `${ip}/32`, 'dev', 'pods0']);
-    const backend = this.lab.spawnIn(node.ns, [process.execPath, '--import', 'tsx', `${REPO_ROOT}clients/agent/example-backend.ts`, '--listen', `${ip}:8080=${name}`]);
+    const backend = this.lab.spawnIn(node.ns, [process.execPath, '--import', 'tsx', `${REPO_ROOT}clients/example-backend/example-backend.ts`, '--listen', `${ip}:8080=${name}`]);
     await backend.waitFor(/example-backend listening/);
     const pod = { name, node, ip, backend, servingSince: Date.now() };
     this.pods.set(name, pod);

@@ -1,6 +1,6 @@
 import type { InformerHandlers } from '../../../../clients/client/informer.js';
 import type { KubeObject } from '../../../../clients/client/types.js';
-import type { ObjectSource } from '../../../../clients/agent/proxier.js';
+import type { ObjectSource } from '../../../../clients/agent/object-source.js';
 
 /** An informer double: the test adds, updates and deletes objects and decides when it has synced. */
 export class FakeSource<T extends KubeObject> implements ObjectSource<T> {
