@@ -1,6 +1,7 @@
 import type { CompactionPolicy } from '../storage/store.js';
 import { DEFAULT_WATCH_HUB_OPTIONS, type WatchHubOptions } from './watch/watch-hub.js';
 import { DEFAULT_WATCH_STREAM_OPTIONS, type WatchStreamOptions } from './http/watch-stream.js';
+import { DEFAULT_LEADER_ELECTION_TIMINGS, type LeaderElectionTimings } from './controllers/leader-election/leader-elector.js';
 
 export interface ServerConfig {
   host: string;
@@ -23,6 +24,9 @@ export interface ServerConfig {
   /** A node whose heartbeat is older than this is marked NotReady. */
   nodeMonitorGracePeriodMs: number;
   logLevel: string;
+  /** Run the controllers (under leader election); false serves the API only. */
+  controllers: boolean;
+  leaderElection: LeaderElectionTimings;
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = {
@@ -39,4 +43,6 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = {
   watchStream: DEFAULT_WATCH_STREAM_OPTIONS,
   nodeMonitorGracePeriodMs: 40_000,
   logLevel: 'info',
+  controllers: true,
+  leaderElection: DEFAULT_LEADER_ELECTION_TIMINGS,
 };

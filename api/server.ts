@@ -19,11 +19,10 @@ import type { KubeObject } from './resources/strategy.js';
 import { DEFAULT_SERVER_CONFIG, type ServerConfig } from './server-config.js';
 import { KubeTableRenderer } from './tables/table-renderer.js';
 import { WatchHub } from './watch/watch-hub.js';
-import { startControllers, type ControllerSet } from './controllers/controller-set.js';
+import { ControllerManager } from './controllers/controller-manager.js';
 import { admissionChain } from './admission/admission-chain.js';
 import { deferredHooks, type AdmissionChain } from './admission/admission-hooks.js';
 import { registerBindingRoute } from './http/binding-route.js';
-import { repairAllocations } from './allocators/repair.js';
 
 /** Namespaces Kubernetes creates at start-up. */
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -37,7 +36,7 @@ export type Registries = ReadonlyMap<string, GenericRegistry<KubeObject>>;
  */
 export class SkiffServer {
   private compactionTimer: NodeJS.Timeout | undefined;
-  private controllers: ControllerSet | undefined;
+  private controllers: ControllerManager | undefined;
   private ready = false;
   private closing = false;
   private readonly activeWatches = new Set<() => void>();
@@ -124,11 +123,9 @@ export class SkiffServer {
   /** Starts serving; resolves to the URL it listens on. */
   async listen(): Promise<string> {
     this.ensureSystemNamespaces();
-    // A crash between two processes' writes cannot leave a shared address, but a
-    // hand-edited or older file can; reconcile allocations before serving.
-    repairAllocations(this.store, this.config, this.app.log);
     this.hub.start();
-    this.controllers = startControllers(this.config, this.registries, this.hub, this.store, this.app.log);
+    this.controllers = new ControllerManager(this.config, this.registries, this.hub, this.store, this.app.log);
+    await this.controllers.start();
     this.compactionTimer = setInterval(() => this.compact(), this.config.compactionIntervalMs);
     this.compactionTimer.unref();
     await this.app.listen({ host: this.config.host, port: this.config.port });
@@ -152,6 +149,16 @@ export class SkiffServer {
     await this.app.close();
     this.hub.stop();
     this.store.close();
+  }
+
+  /** Whether this server holds the controllers' Lease and runs them. */
+  get leadingControllers(): boolean {
+    return this.controllers?.leading ?? false;
+  }
+
+  /** The identity this server campaigns for the controllers' Lease with. */
+  get controllerIdentity(): string | undefined {
+    return this.controllers?.identity;
   }
 
   registry(resource: string): GenericRegistry<KubeObject> {

@@ -1,6 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isValidCidr } from '../api/allocators/cidr.js';
 import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../api/server-config.js';
+import { validateLeaderElectionTimings } from '../api/controllers/leader-election/leader-elector.js';
+import { formatDuration, parseDuration } from '../clients/agent/duration.js';
 
 function port(text: string): number {
   const value = Number(text);
@@ -29,6 +31,19 @@ function portRange(text: string): { from: number; to: number } {
   return { from, to };
 }
 
+function duration(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) throw new InvalidArgumentError(`"${text}" is not a positive duration such as 15s or 500ms`);
+  return ms;
+}
+
+/** Go's strconv.ParseBool, as kube-controller-manager reads --controllers-like switches. */
+function bool(text: string): boolean {
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(text)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(text)) return false;
+  throw new InvalidArgumentError(`"${text}" is not a boolean (true or false)`);
+}
+
 interface ServerFlags {
   host: string;
   port: number;
@@ -40,6 +55,10 @@ interface ServerFlags {
   eventLogMaxAge: number;
   nodeGracePeriod: number;
   logLevel: string;
+  controllers: boolean;
+  leaderElectLeaseDuration: number;
+  leaderElectRenewDeadline: number;
+  leaderElectRetryPeriod: number;
 }
 
 export function serverCommand(): Command {
@@ -58,7 +77,18 @@ export function serverCommand(): Command {
     .addOption(new Option('--node-grace-period <seconds>', 'heartbeat age after which a Node is marked NotReady').env('SKIFF_NODE_GRACE_PERIOD').default(d.nodeMonitorGracePeriodMs / 1000).argParser(positiveInteger))
     .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug or trace').env('SKIFF_LOG_LEVEL').default(d.logLevel)
       .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
-    .action(async (flags: ServerFlags) => {
+    .addOption(new Option('--controllers <bool>', 'run the controllers, under leader election among the servers on one store; false serves the API only')
+      .env('SKIFF_CONTROLLERS').default(d.controllers).argParser(bool))
+    .addOption(new Option('--leader-elect-lease-duration <duration>', 'how long the other servers wait after the last observed renewal before taking the controllers over')
+      .env('SKIFF_LEADER_ELECT_LEASE_DURATION').default(d.leaderElection.leaseDurationMs, formatDuration(d.leaderElection.leaseDurationMs)).argParser(duration))
+    .addOption(new Option('--leader-elect-renew-deadline <duration>', 'how long the leader keeps trying to renew before it stops its controllers')
+      .env('SKIFF_LEADER_ELECT_RENEW_DEADLINE').default(d.leaderElection.renewDeadlineMs, formatDuration(d.leaderElection.renewDeadlineMs)).argParser(duration))
+    .addOption(new Option('--leader-elect-retry-period <duration>', 'how often the leader renews and the others try to acquire')
+      .env('SKIFF_LEADER_ELECT_RETRY_PERIOD').default(d.leaderElection.retryPeriodMs, formatDuration(d.leaderElection.retryPeriodMs)).argParser(duration))
+    .action(async (flags: ServerFlags, command: Command) => {
+      const leaderElection = { leaseDurationMs: flags.leaderElectLeaseDuration, renewDeadlineMs: flags.leaderElectRenewDeadline, retryPeriodMs: flags.leaderElectRetryPeriod };
+      const invalidTimings = validateLeaderElectionTimings(leaderElection);
+      if (invalidTimings) command.error(`error: leader election: ${invalidTimings}`, { exitCode: 2 });
       const config: Partial<ServerConfig> = {
         host: flags.host,
         port: flags.port,
@@ -69,6 +99,8 @@ export function serverCommand(): Command {
         eventLog: { maxEvents: flags.eventLogMaxEvents, maxAgeMs: flags.eventLogMaxAge * 1000 },
         nodeMonitorGracePeriodMs: flags.nodeGracePeriod * 1000,
         logLevel: flags.logLevel,
+        controllers: flags.controllers,
+        leaderElection,
       };
       // Loaded only once the flags are valid: --help and a bad flag answer without loading the server.
       const { SkiffServer } = await import('../api/server.js');
