@@ -9,7 +9,7 @@ command -v iptables-restore >/dev/null 2>&1 || missing+=(iptables)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v dig >/dev/null 2>&1 || missing+=(dnsutils)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
-python3 -c 'import kubernetes' >/dev/null 2>&1 || missing+=(python3-kubernetes)
+/usr/bin/python3 -c 'import kubernetes' >/dev/null 2>&1 || missing+=(python3-kubernetes)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
