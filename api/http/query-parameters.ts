@@ -154,6 +154,10 @@ export function parseListQuery(query: Query, supportedFields: readonly string[],
   if (parsed.resourceVersion !== undefined && !/^\d+$/.test(parsed.resourceVersion)) {
     throw new BadRequestError(`resourceVersion: Invalid value: ${goQuote(parsed.resourceVersion)}: must be a non-negative integer`);
   }
+  // A continue token carries its own revision (etcd3 store's resolveGetListRev).
+  if (!parsed.watch && parsed.continueToken && parsed.resourceVersion && parsed.resourceVersion !== '0') {
+    throw new BadRequestError('specifying resource version is not allowed when using continue');
+  }
   if (fieldText) parsed.fieldSelector = parseFieldSelector(fieldText, supportedFields);
   if (name !== undefined) {
     if (parsed.fieldSelector && !parsed.fieldSelector.isEmpty()) {

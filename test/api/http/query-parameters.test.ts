@@ -179,6 +179,17 @@ describe('query parameters through the server', () => {
     assert.equal(response.body.message, 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch');
   });
 
+  it('refuses a resourceVersion beside a continue token, as the storage layer does', async () => {
+    const first = await request(server.url, 'GET', `${PODS}?limit=1`);
+    const token = String((first.body.metadata as { continue?: string }).continue);
+    const response = await request(server.url, 'GET', `${PODS}?limit=1&continue=${encodeURIComponent(token)}&resourceVersion=${String(first.body.metadata?.resourceVersion)}`);
+    assert.equal(response.status, 400);
+    assert.equal(response.body.message, 'specifying resource version is not allowed when using continue');
+    const next = await request(server.url, 'GET', `${PODS}?limit=1&continue=${encodeURIComponent(token)}&resourceVersion=0`);
+    assert.equal(next.status, 200);
+    assert.equal(next.body.items?.length, 1);
+  });
+
   it('takes the first of repeated scalar parameters', async () => {
     const limited = await request(server.url, 'GET', `${PODS}?limit=1&limit=5`);
     assert.equal(limited.body.items?.length, 1);
