@@ -160,8 +160,8 @@ export function registerResourceRoutes<T extends KubeObject>(app: FastifyInstanc
   // The deprecated watch/ prefix (`/api/v1/watch/namespaces/{ns}/pods[/{name}]`,
   // `/api/v1/watch/pods`, `/api/v1/watch/nodes[/{name}]`), which kube-apiserver
   // still serves and some clients (Ruby's kubeclient) use exclusively: always a
-  // watch, GET only (other methods are 405 through the route table), and kept
-  // out of the OpenAPI document as upstream marks them deprecated there.
+  // watch, GET only (other methods are 405 through the route table). Upstream's
+  // OpenAPI lists them as deprecated; skiff's generated documents leave them out.
   const legacyWatch = (url: string, namespace: (request: FastifyRequest) => string | undefined): void => {
     ctx.routes.add(url, 'GET');
     app.route({ method: 'GET', url, schema: { hide: true }, handler: async (request, reply) => listOrWatch(namespace(request), true)(request, reply) });
