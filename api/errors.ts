@@ -116,7 +116,8 @@ export class InvalidError extends ApiError {
   constructor(kind: string, name: string, causes: StatusCause[], group = '') {
     const summary = causes.map((c) => `${c.field}: ${c.message}`);
     const body = summary.length === 1 ? summary[0] : `[${summary.join(', ')}]`;
-    super(`${kind}${group ? `.${group}` : ''} "${name}" is invalid: ${body}`, { name, group: group || undefined, kind, causes });
+    // StatusDetails.name is omitempty: options kinds (ListOptions, …) are invalid under no name.
+    super(`${kind}${group ? `.${group}` : ''} "${name}" is invalid: ${body}`, { name: name || undefined, group: group || undefined, kind, causes });
     this.causes = causes;
   }
 }

@@ -6,7 +6,7 @@ import { timestamp } from '../resources/object-meta-defaults.js';
 import type { KubeObject } from '../resources/strategy.js';
 import { BindingSchema, type Binding } from '../schemas/binding.js';
 import type { Pod } from '../schemas/pod.js';
-import { dryRunRequested, type Query } from './list-query.js';
+import { parseCreateQuery, type Query } from './query-parameters.js';
 import { sendObject } from './negotiation.js';
 import { successStatus, type RouteTable } from './status.js';
 
@@ -59,6 +59,7 @@ export function registerBindingRoute(
     schema: { tags: ['core/v1'], summary: 'create binding of a Pod', operationId: 'createNamespacedPodBinding', body: { $ref: 'Binding#' } },
     handler: async (request, reply) => {
       const { namespace, name } = request.params as Params;
+      const { dryRun } = parseCreateQuery(request.query as Query);
       const binding = bindingFrom(request, namespace, name);
       const errors = validatePodBinding(binding);
       if (!errors.empty) throw new InvalidError('Binding', name, errors.causes);
@@ -67,7 +68,7 @@ export function registerBindingRoute(
       await pods.grouped.modify(namespace, name, (current) => {
         applyPodBinding(current as Pod, binding, timestamp());
         return current;
-      }, 'binding', { dryRun: dryRunRequested(request.query as Query) });
+      }, 'binding', { dryRun });
       afterWrite();
       reply.code(201);
       return sendObject(request, reply, successStatus(201));

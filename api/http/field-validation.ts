@@ -1,5 +1,5 @@
 import { BadRequestError } from '../errors.js';
-import { queryValue, type Query } from './list-query.js';
+import type { FieldValidationDirective } from './query-parameters.js';
 
 // Server-side field validation (the `fieldValidation` query parameter,
 // GA since Kubernetes 1.27). The Kubernetes API server decodes bodies into Go
@@ -9,17 +9,7 @@ import { queryValue, type Query } from './list-query.js';
 // `kubectl apply` stops validating manifests itself and sends
 // `fieldValidation=Strict`, trusting the server to refuse typos.
 
-export type FieldValidationDirective = 'Ignore' | 'Warn' | 'Strict';
-
-const DIRECTIVES: readonly FieldValidationDirective[] = ['Ignore', 'Strict', 'Warn'];
-
-/** The request's directive; Warn when absent, as upstream defaults it. */
-export function fieldValidationDirective(query: Query): FieldValidationDirective {
-  const value = queryValue(query, 'fieldValidation');
-  if (value === undefined || value === '') return 'Warn';
-  if ((DIRECTIVES as readonly string[]).includes(value)) return value as FieldValidationDirective;
-  throw new BadRequestError(`fieldValidation: Unsupported value: ${JSON.stringify(value)}: supported values: ${DIRECTIVES.map((d) => JSON.stringify(d)).join(', ')}`);
-}
+// The directive itself is parsed with the other write options in query-parameters.ts.
 
 type Schema = Record<string, unknown>;
 

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import YAML from 'yaml';
 import { NotAcceptableError } from '../errors.js';
+import { prettyRequested, type Query } from './query-parameters.js';
 
 export type Representation = 'json' | 'yaml' | 'table';
 
@@ -41,6 +42,9 @@ export function sendObject(request: FastifyRequest, reply: FastifyReply, object:
   if (representation === 'yaml') {
     const value = json !== undefined ? JSON.parse(json) as unknown : object;
     return reply.type(YAML_TYPE).send(YAML.stringify(value));
+  }
+  if (prettyRequested((request.query ?? {}) as Query, request.headers['user-agent'])) {
+    return reply.type(JSON_TYPE).send(`${JSON.stringify(json !== undefined ? JSON.parse(json) as unknown : object, null, 2)}\n`);
   }
   return reply.type(JSON_TYPE).send(json ?? JSON.stringify(object));
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BadRequestError, UnsupportedMediaTypeError } from '../errors.js';
+import { UnsupportedMediaTypeError } from '../errors.js';
 import { applyJsonPatch } from '../patch/json-patch.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
 import { applyStrategicMergePatch } from '../patch/strategic-merge-patch.js';
@@ -7,8 +7,8 @@ import type { GenericRegistry, ObjectList, WriteMode } from '../resources/generi
 import { groupVersionPath } from '../resources/resource-kind.js';
 import type { KubeObject } from '../resources/strategy.js';
 import type { WatchHub } from '../watch/watch-hub.js';
-import { enforceFieldValidation, fieldValidationDirective, type FieldValidationContext } from './field-validation.js';
-import { dryRunRequested, parseListQuery, queryValue, type Query } from './list-query.js';
+import { enforceFieldValidation, type FieldValidationContext } from './field-validation.js';
+import { firstValue, parseCreateQuery, parseDeleteQuery, parseListQuery, parsePatchQuery, parseUpdateQuery, type FieldValidationDirective, type Query } from './query-parameters.js';
 import { representationFor, sendObject } from './negotiation.js';
 import type { RouteTable } from './status.js';
 import { serveWatch, type WatchStreamOptions } from './watch-stream.js';
@@ -46,7 +46,7 @@ function sendList<T extends KubeObject>(request: FastifyRequest, reply: FastifyR
   const representation = representationFor(request, ctx.tables.supports(registry.kind.resource));
   if (representation === 'table') {
     const query = request.query as Query;
-    return reply.type('application/json').send(ctx.tables.renderList(registry.kind.resource, list, queryValue(query, 'includeObject')));
+    return reply.type('application/json').send(ctx.tables.renderList(registry.kind.resource, list, firstValue(query, 'includeObject')));
   }
   const metadata: Record<string, unknown> = { resourceVersion: list.resourceVersion };
   if (list.continueToken) metadata.continue = list.continueToken;
@@ -57,7 +57,7 @@ function sendOne<T extends KubeObject>(request: FastifyRequest, reply: FastifyRe
   const representation = representationFor(request, ctx.tables.supports(registry.kind.resource));
   if (representation === 'table') {
     const query = request.query as Query;
-    return reply.type('application/json').send(ctx.tables.renderList(registry.kind.resource, { items: [object], resourceVersion: object.metadata.resourceVersion ?? '' }, queryValue(query, 'includeObject')));
+    return reply.type('application/json').send(ctx.tables.renderList(registry.kind.resource, { items: [object], resourceVersion: object.metadata.resourceVersion ?? '' }, firstValue(query, 'includeObject')));
   }
   return sendObject(request, reply, object);
 }
@@ -110,10 +110,10 @@ export function registerResourceRoutes<T extends KubeObject>(app: FastifyInstanc
   };
   const Kind = kind.kind;
   const scope = kind.namespaced ? 'Namespaced' : '';
-  const fields = (request: FastifyRequest, reply: FastifyReply): FieldValidationContext => {
+  const fields = (reply: FastifyReply, directive: FieldValidationDirective): FieldValidationContext => {
     const warnings: string[] = [];
     return {
-      directive: fieldValidationDirective(request.query as Query),
+      directive,
       schema: kind.schema,
       kind: Kind,
       apiVersion: registry.apiVersion,
@@ -124,12 +124,14 @@ export function registerResourceRoutes<T extends KubeObject>(app: FastifyInstanc
     };
   };
 
-  const listOrWatch = (namespace: string | undefined) => (request: FastifyRequest, reply: FastifyReply): unknown => {
-    const query = parseListQuery(request.query as Query, registry.supportedFields);
-    if (query.watch) {
+  const listOrWatch = (namespace: string | undefined, forceWatch = false) => (request: FastifyRequest, reply: FastifyReply): unknown => {
+    // A single-object watch path names the object; listOpts turns it into a field selector.
+    const name = forceWatch ? (request.params as Params).name : undefined;
+    const query = parseListQuery(request.query as Query, registry.supportedFields, name);
+    if (query.watch || forceWatch) {
       const tableCapable = ctx.tables.supports(kind.resource);
       const representation = representationFor(request, tableCapable);
-      const includeObject = queryValue(request.query as Query, 'includeObject');
+      const includeObject = firstValue(request.query as Query, 'includeObject');
       // A bad includeObject must be refused before the stream starts, not in the middle of it.
       if (representation === 'table') parseIncludeObject(includeObject);
       serveWatch(request, reply, {
@@ -155,16 +157,36 @@ export function registerResourceRoutes<T extends KubeObject>(app: FastifyInstanc
     route('GET', `${base}/${kind.resource}`, { summary: `list or watch objects of kind ${Kind} in all namespaces`, operationId: `list${Kind}ForAllNamespaces` }, (request, reply) =>
       listOrWatch(undefined)(request, reply));
   }
+  // The deprecated watch/ prefix (`/api/v1/watch/namespaces/{ns}/pods[/{name}]`,
+  // `/api/v1/watch/pods`, `/api/v1/watch/nodes[/{name}]`), which kube-apiserver
+  // still serves and some clients (Ruby's kubeclient) use exclusively: always a
+  // watch, GET only (other methods are 405 through the route table). Upstream's
+  // OpenAPI lists them as deprecated; skiff's generated documents leave them out.
+  const legacyWatch = (url: string, namespace: (request: FastifyRequest) => string | undefined): void => {
+    ctx.routes.add(url, 'GET');
+    app.route({ method: 'GET', url, schema: { hide: true }, handler: async (request, reply) => listOrWatch(namespace(request), true)(request, reply) });
+  };
+  const watchBase = `${base}/watch`;
+  if (kind.namespaced) {
+    legacyWatch(`${watchBase}/namespaces/:namespace/${kind.resource}`, ns);
+    legacyWatch(`${watchBase}/namespaces/:namespace/${kind.resource}/:name`, ns);
+    legacyWatch(`${watchBase}/${kind.resource}`, () => undefined);
+  } else {
+    legacyWatch(`${watchBase}/${kind.resource}`, () => undefined);
+    legacyWatch(`${watchBase}/${kind.resource}/:name`, () => undefined);
+  }
   route('POST', collection, { summary: `create a ${Kind}`, body: true, operationId: `create${scope}${Kind}` }, async (request, reply) => {
-    enforceFieldValidation(fields(request, reply), request.body, 'decode');
-    const object = written(await registry.grouped.create(ns(request), request.body, { dryRun: dryRunRequested(request.query as Query) }));
+    const options = parseCreateQuery(request.query as Query);
+    enforceFieldValidation(fields(reply, options.fieldValidation), request.body, 'decode');
+    const object = written(await registry.grouped.create(ns(request), request.body, { dryRun: options.dryRun }));
     reply.code(201);
     return sendOne(request, reply, registry, object, ctx);
   });
   if (kind.verbs.includes('deletecollection')) {
     route('DELETE', collection, { summary: `delete collection of ${Kind}`, operationId: `deleteCollection${scope}${Kind}` }, async (request, reply) => {
       const query = parseListQuery(request.query as Query, registry.supportedFields);
-      const list = written(await registry.grouped.deleteCollection(kind.namespaced ? ns(request) : undefined, { ...query, dryRun: dryRunRequested(request.query as Query) }));
+      const options = parseDeleteQuery(request.query as Query, request.body);
+      const list = written(await registry.grouped.deleteCollection(kind.namespaced ? ns(request) : undefined, { ...query, dryRun: options.dryRun }));
       return sendObject(request, reply, { kind: kind.listKind, apiVersion: registry.apiVersion, metadata: { resourceVersion: list.resourceVersion }, items: list.items });
     });
   }
@@ -172,21 +194,22 @@ export function registerResourceRoutes<T extends KubeObject>(app: FastifyInstanc
     sendOne(request, reply, registry, registry.get(ns(request), nameOf(request)), ctx));
 
   const put = (mode: WriteMode) => async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-    enforceFieldValidation(fields(request, reply), request.body, 'decode');
-    const { object, created } = await registry.grouped.update(ns(request), nameOf(request), request.body, mode, { dryRun: dryRunRequested(request.query as Query) });
+    const options = parseUpdateQuery(request.query as Query);
+    enforceFieldValidation(fields(reply, options.fieldValidation), request.body, 'decode');
+    const { object, created } = await registry.grouped.update(ns(request), nameOf(request), request.body, mode, { dryRun: options.dryRun });
     written(object);
     reply.code(created ? 201 : 200);
     return sendOne(request, reply, registry, object, ctx);
   };
   const patch = (mode: WriteMode) => async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const contentType = mediaType(request);
-    const query = request.query as Query;
-    const dryRun = dryRunRequested(query);
-    const validation = fields(request, reply);
+    // The content type is checked before the options are decoded, as upstream's patch handler does.
+    if (!PATCH_CONTENT_TYPES.includes(contentType as (typeof PATCH_CONTENT_TYPES)[number])) {
+      throw new UnsupportedMediaTypeError(`the body of the request was in an unknown format - accepted media types include: ${PATCH_CONTENT_TYPES.join(', ')}`);
+    }
+    const { dryRun, fieldValidation } = parsePatchQuery(request.query as Query, contentType === 'application/apply-patch+yaml');
+    const validation = fields(reply, fieldValidation);
     if (contentType === 'application/apply-patch+yaml') {
-      if (!queryValue(query, 'fieldManager')) {
-        throw new BadRequestError('PATCH /apply requires fieldManager to be set; fieldManager is required for apply requests');
-      }
       const namespace = ns(request);
       const name = nameOf(request);
       if (mode === 'main' && !registry.exists(namespace, name)) {
@@ -195,9 +218,6 @@ export function registerResourceRoutes<T extends KubeObject>(app: FastifyInstanc
         reply.code(201);
         return sendOne(request, reply, registry, object, ctx);
       }
-    }
-    if (!PATCH_CONTENT_TYPES.includes(contentType as (typeof PATCH_CONTENT_TYPES)[number])) {
-      throw new UnsupportedMediaTypeError(`the body of the request was in an unknown format - accepted media types include: ${PATCH_CONTENT_TYPES.join(', ')}`);
     }
     const object = written(await registry.grouped.modify(ns(request), nameOf(request), (current) => {
       const patched = applyPatch(registry, current, contentType, request.body);
@@ -210,9 +230,8 @@ export function registerResourceRoutes<T extends KubeObject>(app: FastifyInstanc
   route('PUT', item, { summary: `replace the specified ${Kind}`, body: true, operationId: `replace${scope}${Kind}` }, put('main'));
   route('PATCH', item, { summary: `partially update the specified ${Kind}`, operationId: `patch${scope}${Kind}` }, patch('main'));
   route('DELETE', item, { summary: `delete a ${Kind}`, operationId: `delete${scope}${Kind}` }, async (request, reply) => {
-    const body = (request.body ?? {}) as { preconditions?: { uid?: string; resourceVersion?: string }; dryRun?: string[] };
-    const dryRun = dryRunRequested(request.query as Query) || (Array.isArray(body.dryRun) && body.dryRun.includes('All'));
-    const object = written(await registry.grouped.delete(ns(request), nameOf(request), { preconditions: body.preconditions, dryRun }));
+    const { preconditions, dryRun } = parseDeleteQuery(request.query as Query, request.body);
+    const object = written(await registry.grouped.delete(ns(request), nameOf(request), { preconditions, dryRun }));
     return sendOne(request, reply, registry, object, ctx);
   });
   if (kind.subresources.includes('status')) {

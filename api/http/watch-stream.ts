@@ -10,7 +10,7 @@ import { frameEvent, unframe } from '../watch/watch-frame.js';
 import type { WatchHub } from '../watch/watch-hub.js';
 import { watchStart } from '../watch/watch-start.js';
 import { transitionFor } from '../watch/watch-transition.js';
-import type { ListQuery } from './list-query.js';
+import type { ListQuery } from './query-parameters.js';
 import { statusBody } from './status.js';
 
 export interface WatchStreamOptions {

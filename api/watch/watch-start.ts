@@ -13,7 +13,7 @@ export type WatchStart =
  * sendInitialEvents=true the state sent is the current one, which is never
  * older than a given resourceVersion, and a BOOKMARK annotated
  * `k8s.io/initial-events-end: "true"` marks its end. `resourceVersion` is a
- * decimal string already checked by the list-query parser.
+ * decimal string already checked by the query-parameter parser.
  */
 export function watchStart(resourceVersion: string | undefined, sendInitialEvents: boolean | undefined): WatchStart {
   const unversioned = resourceVersion === undefined || resourceVersion === '' || resourceVersion === '0';

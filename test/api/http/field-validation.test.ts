@@ -1,7 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { BadRequestError } from '../../../api/errors.js';
-import { dropUnknownFields, enforceFieldValidation, fieldValidationDirective, type FieldValidationContext } from '../../../api/http/field-validation.js';
+import { BadRequestError, InvalidError } from '../../../api/errors.js';
+import { dropUnknownFields, enforceFieldValidation, type FieldValidationContext } from '../../../api/http/field-validation.js';
+import { parseCreateQuery } from '../../../api/http/query-parameters.js';
+
+const fieldValidationDirective = (query: Record<string, string>): string => parseCreateQuery(query).fieldValidation;
 import { PodSchema } from '../../../api/schemas/pod.js';
 
 function pod(extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -17,7 +20,7 @@ function context(directive: FieldValidationContext['directive'], warnings: strin
   return { directive, schema: PodSchema, kind: 'Pod', apiVersion: 'v1', warn: (message) => warnings.push(message) };
 }
 
-describe('fieldValidationDirective', () => {
+describe('the fieldValidation directive of CreateOptions', () => {
   it('defaults to Warn, as the API server does', () => {
     assert.equal(fieldValidationDirective({}), 'Warn');
     assert.equal(fieldValidationDirective({ fieldValidation: '' }), 'Warn');
@@ -26,7 +29,7 @@ describe('fieldValidationDirective', () => {
   it('accepts Ignore, Warn and Strict and refuses anything else', () => {
     assert.equal(fieldValidationDirective({ fieldValidation: 'Strict' }), 'Strict');
     assert.equal(fieldValidationDirective({ fieldValidation: 'Ignore' }), 'Ignore');
-    assert.throws(() => fieldValidationDirective({ fieldValidation: 'strict' }), BadRequestError);
+    assert.throws(() => fieldValidationDirective({ fieldValidation: 'strict' }), InvalidError);
   });
 });
 

@@ -50,7 +50,8 @@ describe('watch with sendInitialEvents', () => {
 
   it('requires resourceVersionMatch=NotOlderThan, as Kubernetes does', async () => {
     const response = await request(server.url, 'GET', `${collection}?watch=true&sendInitialEvents=true`);
-    assert.equal(response.status, 400);
+    assert.equal(response.status, 422);
+    assert.equal(response.body.reason, 'Invalid');
     assert.match(String(response.body.message), /sendInitialEvents requires setting resourceVersionMatch to NotOlderThan/);
   });
 });
