@@ -2,7 +2,7 @@ import protobuf from 'protobufjs';
 import { BadRequestError } from '../errors.js';
 import { messageFromJson, messageToJson } from './json-mapping.js';
 import { messageForKind } from './kind-messages.js';
-import { protobufSchemaRoot } from './schema-root.js';
+import { protobufType } from './schema-root.js';
 
 /** The media type of Kubernetes protobuf bodies. */
 export const KUBERNETES_PROTOBUF = 'application/vnd.kubernetes.protobuf';
@@ -29,8 +29,7 @@ export function decodeKubernetesProtobuf(body: Uint8Array): Record<string, unkno
   if (body.length < MAGIC.length || !MAGIC.equals(body.subarray(0, MAGIC.length))) {
     throw new BadRequestError(`the body of the request could not be decoded: ${KUBERNETES_PROTOBUF} bodies start with the bytes "k8s\\x00", and this one does not`);
   }
-  const root = protobufSchemaRoot();
-  const unknown = decodeWith(root.lookupType(UNKNOWN), body.subarray(MAGIC.length), 'a runtime.Unknown envelope');
+  const unknown = decodeWith(protobufType(UNKNOWN), body.subarray(MAGIC.length), 'a runtime.Unknown envelope');
   const typeMeta = (unknown.typeMeta ?? {}) as { apiVersion?: string; kind?: string };
   const apiVersion = typeMeta.apiVersion ?? '';
   const kind = typeMeta.kind ?? '';
@@ -45,7 +44,7 @@ export function decodeKubernetesProtobuf(body: Uint8Array): Record<string, unkno
   if (!messageName) {
     throw new BadRequestError(`the object provided is unrecognized: no kind "${kind}" is registered for version "${apiVersion}" in skiff's protobuf decoder`);
   }
-  const type = root.lookupType(messageName);
+  const type = protobufType(messageName);
   const raw = (unknown.raw as Uint8Array | undefined) ?? new Uint8Array();
   const object = messageToJson(type, decodeWith(type, raw, `a ${apiVersion} ${kind}`)) as Record<string, unknown>;
   return { apiVersion, kind, ...object };
@@ -57,10 +56,9 @@ export function encodeKubernetesProtobuf(object: Record<string, unknown>): Buffe
   const kind = String(object.kind ?? '');
   const messageName = messageForKind(apiVersion, kind);
   if (!messageName) throw new Error(`no protobuf message for ${apiVersion} ${kind}`);
-  const root = protobufSchemaRoot();
-  const type = root.lookupType(messageName);
+  const type = protobufType(messageName);
   const raw = type.encode(type.fromObject(messageFromJson(type, object))).finish();
-  const unknownType = root.lookupType(UNKNOWN);
+  const unknownType = protobufType(UNKNOWN);
   const unknown = unknownType.encode(unknownType.fromObject({ typeMeta: { apiVersion, kind }, raw, contentEncoding: '', contentType: '' })).finish();
   return Buffer.concat([MAGIC, unknown]);
 }

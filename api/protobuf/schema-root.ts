@@ -31,9 +31,24 @@ function buildRoot(): protobuf.Root {
 }
 
 let root: protobuf.Root | undefined;
+const types = new Map<string, protobuf.Type>();
 
-/** The shared Root; parsed on first use (parsing all of core/v1 takes tens of milliseconds). */
+/**
+ * The shared Root, parsed on first use rather than at server start: parsing
+ * all of core/v1 takes a few hundred milliseconds, which only servers that
+ * receive a protobuf body should pay.
+ */
 export function protobufSchemaRoot(): protobuf.Root {
   root ??= buildRoot();
   return root;
+}
+
+/** A message type by its fully qualified name, looked up once. */
+export function protobufType(name: string): protobuf.Type {
+  let type = types.get(name);
+  if (!type) {
+    type = protobufSchemaRoot().lookupType(name);
+    types.set(name, type);
+  }
+  return type;
 }
