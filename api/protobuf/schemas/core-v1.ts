@@ -1,10 +1,5 @@
-// Messages of the k8s.io.api.core.v1 protobuf package (upstream core/v1), for every
-// message the kinds skiff serves can contain. Field numbers and wire types are
-// upstream's published ones; field names are the JSON names of the Go tags.
-// Options, read by ../json-mapping.ts:
-//   (inline)   the message's fields are embedded in the parent's JSON object
-//   (emitZero) a scalar whose zero value still appears in JSON (a pointer, or no omitempty)
-// Scalars without (emitZero) are dropped from JSON when zero, as Go's omitempty does.
+// The k8s.io.api.core.v1 messages (upstream core/v1) that the kinds skiff serves contain.
+// Field options (inline), (emitZero): see ../README.md.
 export const CORE_V1_PROTO = `
 syntax = "proto2";
 package k8s.io.api.core.v1;
