@@ -74,6 +74,15 @@ describe('kubectl create namespace|service (protobuf bodies) against skiff', () 
     assert.equal(rowNamed(await kubectl.ok(['get', 'svc']), 'gen-ext')?.[3], 'example.com');
   });
 
+  it('creates a LoadBalancer service with kubectl create service loadbalancer', async () => {
+    assert.equal(await kubectl.ok(['create', 'service', 'loadbalancer', 'gen-lb', '--tcp=443:8443']), 'service/gen-lb created\n');
+    const service = await kubectl.json<Service>(['get', 'service', 'gen-lb']);
+    assert.equal(service.spec.type, 'LoadBalancer');
+    const [port] = service.spec.ports ?? [];
+    assert.deepEqual({ ...port, nodePort: undefined }, { name: '443-8443', port: 443, targetPort: 8443, protocol: 'TCP', nodePort: undefined });
+    assert.ok((port?.nodePort ?? 0) >= 30000, 'a NodePort is allocated for a LoadBalancer port');
+  });
+
   it('reports a rejected generator object as the server says, here a NodePort already taken', async () => {
     const stderr = await kubectl.fails(['create', 'service', 'nodeport', 'gen-np2', '--tcp=81:8081', '--node-port=30080']);
     assert.match(stderr, /^error: failed to create NodePort service: Service "gen-np2" is invalid: spec\.ports\[0\]\.nodePort: Invalid value: 30080: provided port is already allocated/);
