@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import YAML from 'yaml';
-import { BadRequestError, UnsupportedMediaTypeError } from '../errors.js';
+import { BadRequestError } from '../errors.js';
+import { decodeKubernetesProtobuf, KUBERNETES_PROTOBUF } from '../protobuf/envelope.js';
 
 const JSON_TYPES = [
   'application/json',
@@ -25,9 +26,9 @@ function parseYaml(text: string, contentType: string): unknown {
 }
 
 /**
- * Request bodies: JSON and its patch dialects, YAML, and the apply-patch YAML
- * of server-side apply. Kubernetes protobuf is declined with 415 so clients
- * know to send JSON.
+ * Request bodies: JSON and its patch dialects, YAML, the apply-patch YAML
+ * of server-side apply, and Kubernetes protobuf (decoded to the same object
+ * JSON would give; responses stay JSON or YAML).
  */
 export function registerContentTypes(app: FastifyInstance, bodyLimit: number): void {
   app.removeAllContentTypeParsers();
@@ -51,9 +52,16 @@ export function registerContentTypes(app: FastifyInstance, bodyLimit: number): v
       done(error as Error, undefined);
     }
   });
-  app.addContentTypeParser('application/vnd.kubernetes.protobuf', (_request, _payload, done) => {
-    // kubectl's typed generators (`kubectl create namespace|service|deployment …`) send only protobuf and
-    // never retry in JSON, so the message points at the manifest path, which is JSON on the wire.
-    done(new UnsupportedMediaTypeError('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml; skiff does not decode application/vnd.kubernetes.protobuf, so instead of `kubectl create namespace|service …` write a manifest and use `kubectl apply -f` or `kubectl create -f`'), undefined);
+  app.addContentTypeParser(KUBERNETES_PROTOBUF, { parseAs: 'buffer', bodyLimit }, (request, body: string | Buffer, done) => {
+    // kubectl's typed generators (`kubectl create namespace|service …`) send only protobuf; the decoded
+    // object is what the same object in JSON parses to, so it takes the JSON path from here on.
+    if (body.length === 0 && request.method === 'DELETE') return done(null, undefined);
+    // No patch type is protobuf upstream; the PATCH route answers 415 for the raw bytes.
+    if (request.method === 'PATCH') return done(null, body);
+    try {
+      done(null, decodeKubernetesProtobuf(typeof body === 'string' ? Buffer.from(body, 'latin1') : body));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
   });
 }

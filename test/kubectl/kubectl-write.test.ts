@@ -190,12 +190,4 @@ describe('kubectl create, apply, patch, delete and watch against skiff', () => {
     const stored = await kubectl.json<{ spec: { containers: Record<string, unknown>[] } }>(['get', 'pod', 'typo']);
     assert.equal('imagePullPolicyy' in stored.spec.containers[0]!, false);
   });
-
-  it('explains that kubectl create namespace and create service need protobuf and points at create -f', async () => {
-    const stderr = await kubectl.fails(['create', 'namespace', 'proto']);
-    assert.match(stderr, /^Error from server \(UnsupportedMediaType\): the body of the request was in an unknown format - accepted media types include: application\/json, application\/yaml; .*`kubectl apply -f`/);
-    const viaManifest = await kubectl.ok(['create', '-f', '-'], { input: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: proto\n' });
-    assert.equal(viaManifest, 'namespace/proto created\n');
-    assert.equal(rowNamed(await kubectl.ok(['get', 'ns', 'proto']), 'proto')?.[1], 'Active');
-  });
 });

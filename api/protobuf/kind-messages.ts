@@ -1,0 +1,40 @@
+/**
+ * Which protobuf message carries each (apiVersion, kind) a client may send.
+ * A body's runtime.Unknown names its kind in typeMeta; this table turns that
+ * into the message its raw bytes hold. A new kind is one entry here plus its
+ * messages in ./schemas.
+ */
+const KIND_MESSAGES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  v1: {
+    Namespace: 'k8s.io.api.core.v1.Namespace',
+    Node: 'k8s.io.api.core.v1.Node',
+    Pod: 'k8s.io.api.core.v1.Pod',
+    Service: 'k8s.io.api.core.v1.Service',
+    Endpoints: 'k8s.io.api.core.v1.Endpoints',
+    Event: 'k8s.io.api.core.v1.Event',
+    Binding: 'k8s.io.api.core.v1.Binding',
+    // client-go's typed Delete sends its options in the group-version of the resource.
+    DeleteOptions: 'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions',
+  },
+  'discovery.k8s.io/v1': {
+    EndpointSlice: 'k8s.io.api.discovery.v1.EndpointSlice',
+    DeleteOptions: 'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions',
+  },
+  'coordination.k8s.io/v1': {
+    Lease: 'k8s.io.api.coordination.v1.Lease',
+    DeleteOptions: 'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions',
+  },
+  'meta.k8s.io/v1': {
+    DeleteOptions: 'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions',
+  },
+};
+
+/** The fully qualified message name for a kind, or undefined when skiff has no schema for it. */
+export function messageForKind(apiVersion: string, kind: string): string | undefined {
+  return Object.hasOwn(KIND_MESSAGES, apiVersion) && Object.hasOwn(KIND_MESSAGES[apiVersion]!, kind) ? KIND_MESSAGES[apiVersion]![kind] : undefined;
+}
+
+/** Every (apiVersion, kind) with a schema, for tests and diagnostics. */
+export function kindsWithMessages(): { apiVersion: string; kind: string; message: string }[] {
+  return Object.entries(KIND_MESSAGES).flatMap(([apiVersion, kinds]) => Object.entries(kinds).map(([kind, message]) => ({ apiVersion, kind, message })));
+}
