@@ -22,6 +22,8 @@ import {
 // JSON Schema types (IntOrString stays an anyOf of integer and string), which
 // generators map to types without knowing Kubernetes' formats.
 
+const POD_PATH = '/api/v1/namespaces/{namespace}/pods/{name}';
+
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: JsonSchema): JsonSchema => ({ 'application/json': { schema } });
 
@@ -97,6 +99,24 @@ function requestBody(action: Action, kind: string): JsonSchema | undefined {
 }
 
 /**
+ * Objects skiff stores without interpreting (`x-kubernetes-preserve-unknown-fields`)
+ * are written as open maps, which generators type as records of unknown values
+ * rather than as empty objects.
+ */
+function openUninterpretedObjects(schema: unknown): void {
+  if (Array.isArray(schema)) {
+    for (const item of schema) openUninterpretedObjects(item);
+    return;
+  }
+  if (typeof schema !== 'object' || schema === null) return;
+  const node = schema as JsonSchema;
+  if (node['x-kubernetes-preserve-unknown-fields'] === true && node.type === 'object' && !('properties' in node) && !('additionalProperties' in node)) {
+    node.additionalProperties = true;
+  }
+  for (const value of Object.values(node)) openUninterpretedObjects(value);
+}
+
+/**
  * Completes every resource operation of @fastify/swagger's document in place
  * (its `transformObject` hook) and returns it.
  */
@@ -115,5 +135,12 @@ export function completeResourceOperations(document: OpenApiDocument, kinds: rea
       operation.responses = { ...successResponses(action, target.kind.kind, target.kind.listKind), ...statusResponses(ERROR_CODES[action]) };
     }
   }
+  // pods/binding answers a Status, as kube-apiserver's BindingREST does, not the Binding it took.
+  const binding = document.paths[`${POD_PATH}/binding`]?.post;
+  if (binding) {
+    binding.parameters = [...pathParameters(binding, 'Pod'), ...parametersFor('post')];
+    binding.responses = { 201: { description: 'Created', content: json(ref(DOCUMENT_SCHEMAS.status)) }, ...statusResponses(ERROR_CODES.post) };
+  }
+  openUninterpretedObjects(document.components?.schemas);
   return document;
 }
