@@ -13,8 +13,13 @@ type Schemas = components['schemas'];
 /** Every object the server stores and returns carries metadata; the schemas leave it optional because a request may omit it. */
 type Stored<T> = T & { metadata: ObjectMeta };
 
-/** A generated type with some fields replaced by what the server guarantees or the client owns. */
-type Refine<T, R> = Omit<T, keyof R> & R;
+/**
+ * A generated type with some of its fields narrowed to what the server's
+ * validation guarantees or what the client itself writes. Only existing fields
+ * may be refined, and only to a subtype, so a refined object is still one the
+ * server's schema accepts: a renamed or retyped field fails to compile here.
+ */
+type Refine<T, R extends { [K in keyof R]: K extends keyof T ? T[K] : never }> = Omit<T, keyof R> & R;
 
 export type ObjectMeta = NonNullable<Schemas['Pod']['metadata']>;
 export type OwnerReference = NonNullable<ObjectMeta['ownerReferences']>[number];
@@ -56,7 +61,7 @@ export type NamespaceStatus = NonNullable<Namespace['status']>;
  * The server stores nodeInfo without interpreting it (an open object in the
  * document); this is the part of upstream's NodeSystemInfo the agent reports.
  */
-export interface NodeSystemInfo {
+export type NodeSystemInfo = {
   machineID?: string;
   systemUUID?: string;
   bootID?: string;
@@ -67,7 +72,7 @@ export interface NodeSystemInfo {
   kubeProxyVersion?: string;
   operatingSystem?: string;
   architecture?: string;
-}
+};
 
 type GeneratedNodeStatus = NonNullable<Schemas['Node']['status']>;
 export type NodeStatus = Refine<GeneratedNodeStatus, { nodeInfo?: NodeSystemInfo }>;
@@ -100,7 +105,7 @@ export type Toleration = NonNullable<PodSpec['tolerations']>[number];
  * The server stores container statuses without interpreting them; this is the
  * part of upstream's ContainerStatus the agent reports.
  */
-export interface ContainerStatus {
+export type ContainerStatus = {
   name: string;
   ready: boolean;
   restartCount: number;
@@ -109,7 +114,7 @@ export interface ContainerStatus {
   containerID?: string;
   started?: boolean;
   state?: Record<string, Record<string, unknown>>;
-}
+};
 
 type GeneratedPodStatus = NonNullable<Schemas['Pod']['status']>;
 export type PodStatus = Refine<GeneratedPodStatus, { containerStatuses?: ContainerStatus[] }>;
