@@ -2,7 +2,9 @@
 // read from clients/client/generated/openapi.ts, which openapi-typescript
 // generates from openapi/openapi.json (`npm run openapi`), itself generated
 // from the schemas the server validates with; so they cannot drift apart.
-// This file only gives the generated shapes their Kubernetes names, plus the
+// This file gives the generated shapes their Kubernetes names, narrows the few
+// fields validation guarantees (Refine, checked against the generated types),
+// describes the two objects the server stores uninterpreted, and adds the
 // generic envelopes (lists, watch events) the document has no single type for.
 // Optional fields stay optional: the server omits what is unset, as the real
 // API server does.
