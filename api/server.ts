@@ -9,6 +9,9 @@ import { registerContentTypes } from './http/content-types.js';
 import { registerDiscoveryRoutes } from './http/discovery-routes.js';
 import { registerHealthRoutes, KUBERNETES_VERSION } from './http/health-routes.js';
 import { registerOpenApiRoutes } from './http/openapi-routes.js';
+import { completeResourceOperations } from './http/openapi-generic-document.js';
+import { registerSharedSchemas } from './http/openapi-shared-schemas.js';
+import type { OpenApiDocument } from './http/openapi-v3-document.js';
 import { registerResourceRoutes, type ResourceRouteContext } from './http/resource-routes.js';
 import { installErrorHandling, MAX_BODY_BYTES, RouteTable } from './http/status.js';
 import { GenericRegistry } from './resources/generic-registry.js';
@@ -90,9 +93,14 @@ export class SkiffServer {
         },
       },
       refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+      // Documentation only: the route schemas that fastify validates stay as they are.
+      transformObject: (document) => {
+        if (!('openapiObject' in document)) throw new Error('skiff documents its API as OpenAPI 3');
+        return completeResourceOperations(document.openapiObject as unknown as OpenApiDocument, this.kinds) as never;
+      },
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
-    for (const kind of this.kinds) app.addSchema({ ...kind.schema, $id: kind.kind });
+    registerSharedSchemas(app, this.kinds);
 
     this.hub.onListenerError((err) => app.log.error({ err }, 'a watch hub listener failed'));
     const context: ResourceRouteContext = {

@@ -41,8 +41,8 @@ export interface OpenApiDocument {
   [key: string]: unknown;
 }
 
-type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'patch';
-type Action = 'get' | 'list' | 'post' | 'put' | 'patch' | 'delete' | 'deletecollection';
+export type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'patch';
+export type Action = 'get' | 'list' | 'post' | 'put' | 'patch' | 'delete' | 'deletecollection';
 
 const REF = '#/components/schemas/';
 const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
@@ -193,13 +193,13 @@ class Components {
   }
 }
 
-interface OperationTarget {
+export interface OperationTarget {
   kind: ResourceKind<KubeObject>;
   /** Where the path sits: the collection, the all-namespaces list, one object, or a subresource of one. */
   scope: 'collection' | 'all-namespaces' | 'item' | 'status';
 }
 
-function operationTargets(kinds: readonly ResourceKind<KubeObject>[]): Map<string, OperationTarget> {
+export function operationTargets(kinds: readonly ResourceKind<KubeObject>[]): Map<string, OperationTarget> {
   const targets = new Map<string, OperationTarget>();
   for (const kind of kinds) {
     const base = groupVersionPath(kind);
@@ -212,7 +212,7 @@ function operationTargets(kinds: readonly ResourceKind<KubeObject>[]): Map<strin
   return targets;
 }
 
-function actionOf(method: HttpMethod, scope: OperationTarget['scope']): Action {
+export function actionOf(method: HttpMethod, scope: OperationTarget['scope']): Action {
   const onCollection = scope === 'collection' || scope === 'all-namespaces';
   switch (method) {
     case 'get':
@@ -240,11 +240,19 @@ const LIST_PARAMETERS = [
   query('labelSelector', 'A selector to restrict the list of returned objects by their labels. Defaults to everything.'),
   query('limit', 'limit is a maximum number of responses to return for a list call. If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results.', 'integer'),
   query('resourceVersion', 'resourceVersion sets a constraint on what resource versions a request may be served from. Defaults to unset.'),
+  query('resourceVersionMatch', 'resourceVersionMatch determines how resourceVersion is applied to list calls: Exact or NotOlderThan. It is highly recommended that resourceVersionMatch be set for list calls where resourceVersion is set.'),
+  query('sendInitialEvents', '`sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection. Once all such events have been sent, a synthetic "Bookmark" event will be sent.', 'boolean'),
   query('timeoutSeconds', 'Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity.', 'integer'),
   query('watch', 'Watch for changes to the described resources and return them as a stream of add, update, and remove notifications.', 'boolean'),
 ];
 
-function parametersFor(action: Action): JsonSchema[] {
+const DELETE_PARAMETERS = [
+  query('gracePeriodSeconds', 'The duration in seconds before the object should be deleted. Value must be non-negative integer. The value zero indicates delete immediately.', 'integer'),
+  query('orphanDependents', 'Deprecated: please use the PropagationPolicy. Should the dependent objects be orphaned.', 'boolean'),
+  query('propagationPolicy', "Whether and how garbage collection will be performed: 'Orphan', 'Background' or 'Foreground'."),
+];
+
+export function parametersFor(action: Action): JsonSchema[] {
   switch (action) {
     case 'list':
       return [...LIST_PARAMETERS, PRETTY];
@@ -256,13 +264,13 @@ function parametersFor(action: Action): JsonSchema[] {
     case 'patch':
       return [DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION, FORCE, PRETTY];
     case 'delete':
-      return [DRY_RUN, query('gracePeriodSeconds', 'The duration in seconds before the object should be deleted.', 'integer'), query('propagationPolicy', 'Whether and how garbage collection will be performed.'), PRETTY];
+      return [DRY_RUN, ...DELETE_PARAMETERS, PRETTY];
     case 'deletecollection':
-      return [...LIST_PARAMETERS.filter((p) => p.name !== 'watch' && p.name !== 'allowWatchBookmarks'), DRY_RUN, PRETTY];
+      return [...LIST_PARAMETERS.filter((p) => p.name !== 'watch' && p.name !== 'allowWatchBookmarks'), DRY_RUN, ...DELETE_PARAMETERS, PRETTY];
   }
 }
 
-function pathParameters(operation: OpenApiOperation, kind: string): JsonSchema[] {
+export function pathParameters(operation: OpenApiOperation, kind: string): JsonSchema[] {
   return (operation.parameters ?? [])
     .filter((p) => p.in === 'path')
     .map((p) => ({
@@ -316,7 +324,7 @@ function requestBodyFor(action: Action, kindRef: JsonSchema): JsonSchema | undef
   }
 }
 
-const METHODS: readonly HttpMethod[] = ['get', 'put', 'post', 'delete', 'patch'];
+export const METHODS: readonly HttpMethod[] = ['get', 'put', 'post', 'delete', 'patch'];
 
 /**
  * The Kubernetes-shaped OpenAPI v3 document of one group version, from the

@@ -1,38 +1,31 @@
-// Wire types for the Kubernetes core/v1 subset skiff serves, written by hand
-// after the upstream API types and checked against openapi/openapi.json.
+// Wire types for the Kubernetes subset skiff serves. The object types are
+// read from clients/client/generated/openapi.ts, which openapi-typescript
+// generates from openapi/openapi.json (`npm run openapi`), itself generated
+// from the schemas the server validates with; so they cannot drift apart.
+// This file gives the generated shapes their Kubernetes names, narrows the few
+// fields validation guarantees (Refine, checked against the generated types),
+// describes the two objects the server stores uninterpreted, and adds the
+// generic envelopes (lists, watch events) the document has no single type for.
 // Optional fields stay optional: the server omits what is unset, as the real
 // API server does.
+import type { components } from './generated/openapi.js';
 
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
+type Schemas = components['schemas'];
 
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  ownerReferences?: OwnerReference[];
-  finalizers?: string[];
-}
+/** Every object the server stores and returns carries metadata; the schemas leave it optional because a request may omit it. */
+type Stored<T> = T & { metadata: ObjectMeta };
 
-export interface ListMeta {
-  resourceVersion?: string;
-  continue?: string;
-  remainingItemCount?: number;
-}
+/**
+ * A generated type with some of its fields narrowed to what the server's
+ * validation guarantees or what the client itself writes. Only existing fields
+ * may be refined, and only to a subtype, so a refined object is still one the
+ * server's schema accepts: a renamed or retyped field fails to compile here.
+ */
+type Refine<T, R extends { [K in keyof R]: K extends keyof T ? T[K] : never }> = Omit<T, keyof R> & R;
+
+export type ObjectMeta = NonNullable<Schemas['Pod']['metadata']>;
+export type OwnerReference = NonNullable<ObjectMeta['ownerReferences']>[number];
+export type ListMeta = NonNullable<Schemas['PodList']['metadata']>;
 
 /** What every stored object has; the informer and the client need nothing more. */
 export interface KubeObject {
@@ -48,31 +41,9 @@ export interface List<T> {
   items: T[];
 }
 
-export interface StatusCause {
-  reason?: string;
-  message?: string;
-  field?: string;
-}
-
-export interface StatusDetails {
-  name?: string;
-  group?: string;
-  kind?: string;
-  uid?: string;
-  causes?: StatusCause[];
-  retryAfterSeconds?: number;
-}
-
-export interface Status {
-  apiVersion?: string;
-  kind: 'Status';
-  metadata?: ListMeta;
-  status?: 'Success' | 'Failure';
-  message?: string;
-  reason?: string;
-  details?: StatusDetails;
-  code?: number;
-}
+export type Status = Schemas['Status'];
+export type StatusDetails = NonNullable<Status['details']>;
+export type StatusCause = NonNullable<StatusDetails['causes']>[number];
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
@@ -82,51 +53,17 @@ export type WatchEvent<T> =
 
 // --- core/v1 Namespace -------------------------------------------------------
 
-export interface NamespaceSpec {
-  finalizers?: string[];
-}
-
-export interface NamespaceStatus {
-  phase?: 'Active' | 'Terminating';
-}
-
-export interface Namespace extends KubeObject {
-  spec?: NamespaceSpec;
-  status?: NamespaceStatus;
-}
+export type Namespace = Stored<Schemas['Namespace']>;
+export type NamespaceSpec = NonNullable<Namespace['spec']>;
+export type NamespaceStatus = NonNullable<Namespace['status']>;
 
 // --- core/v1 Node ------------------------------------------------------------
 
-export interface Taint {
-  key: string;
-  value?: string;
-  effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-  timeAdded?: string;
-}
-
-export interface NodeSpec {
-  podCIDR?: string;
-  podCIDRs?: string[];
-  unschedulable?: boolean;
-  taints?: Taint[];
-  providerID?: string;
-}
-
-export interface NodeAddress {
-  type: 'Hostname' | 'InternalIP' | 'ExternalIP' | 'InternalDNS' | 'ExternalDNS';
-  address: string;
-}
-
-export interface NodeCondition {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  lastHeartbeatTime?: string;
-  lastTransitionTime?: string;
-  reason?: string;
-  message?: string;
-}
-
-export interface NodeSystemInfo {
+/**
+ * The server stores nodeInfo without interpreting it (an open object in the
+ * document); this is the part of upstream's NodeSystemInfo the agent reports.
+ */
+export type NodeSystemInfo = {
   machineID?: string;
   systemUUID?: string;
   bootID?: string;
@@ -137,108 +74,40 @@ export interface NodeSystemInfo {
   kubeProxyVersion?: string;
   operatingSystem?: string;
   architecture?: string;
-}
+};
 
-export interface NodeStatus {
-  capacity?: Record<string, string>;
-  allocatable?: Record<string, string>;
-  conditions?: NodeCondition[];
-  addresses?: NodeAddress[];
-  nodeInfo?: NodeSystemInfo;
-}
-
-export interface Node extends KubeObject {
-  spec?: NodeSpec;
-  status?: NodeStatus;
-}
+type GeneratedNodeStatus = NonNullable<Schemas['Node']['status']>;
+export type NodeStatus = Refine<GeneratedNodeStatus, { nodeInfo?: NodeSystemInfo }>;
+export type Node = Refine<Stored<Schemas['Node']>, { status?: NodeStatus }>;
+export type NodeSpec = NonNullable<Node['spec']>;
+export type Taint = NonNullable<NodeSpec['taints']>[number];
+export type NodeAddress = NonNullable<NodeStatus['addresses']>[number];
+export type NodeCondition = NonNullable<NodeStatus['conditions']>[number];
 
 // --- core/v1 Pod -------------------------------------------------------------
 
-export interface ContainerPort {
-  name?: string;
-  containerPort: number;
-  protocol?: Protocol;
-  hostPort?: number;
-  hostIP?: string;
-}
+type GeneratedPodSpec = NonNullable<Schemas['Pod']['spec']>;
+type GeneratedContainer = NonNullable<GeneratedPodSpec['containers']>[number];
+type GeneratedProbe = NonNullable<GeneratedContainer['readinessProbe']>;
 
-export interface HttpGetAction {
-  path?: string;
-  port: number | string;
-  host?: string;
-  scheme?: 'HTTP' | 'HTTPS';
-}
+// Pod validation requires a container's name, a port's number and a probe
+// handler's port, though the schema leaves them optional so that a missing
+// one is reported as a field error (422) rather than a decode error.
+export type HttpGetAction = Refine<NonNullable<GeneratedProbe['httpGet']>, { port: number | string }>;
+export type TcpSocketAction = Refine<NonNullable<GeneratedProbe['tcpSocket']>, { port: number | string }>;
+export type ExecAction = NonNullable<GeneratedProbe['exec']>;
+export type Probe = Refine<GeneratedProbe, { httpGet?: HttpGetAction; tcpSocket?: TcpSocketAction }>;
+export type ContainerPort = Refine<NonNullable<GeneratedContainer['ports']>[number], { containerPort: number }>;
+export type EnvVar = NonNullable<GeneratedContainer['env']>[number];
+export type Container = Refine<GeneratedContainer, { name: string; ports?: ContainerPort[]; readinessProbe?: Probe; livenessProbe?: Probe }>;
+export type PodSpec = Refine<GeneratedPodSpec, { containers?: Container[] }>;
+export type Toleration = NonNullable<PodSpec['tolerations']>[number];
 
-export interface TcpSocketAction {
-  port: number | string;
-  host?: string;
-}
-
-export interface ExecAction {
-  command?: string[];
-}
-
-export interface Probe {
-  httpGet?: HttpGetAction;
-  tcpSocket?: TcpSocketAction;
-  exec?: ExecAction;
-  initialDelaySeconds?: number;
-  timeoutSeconds?: number;
-  periodSeconds?: number;
-  successThreshold?: number;
-  failureThreshold?: number;
-}
-
-export interface EnvVar {
-  name: string;
-  value?: string;
-}
-
-export interface Container {
-  name: string;
-  image?: string;
-  command?: string[];
-  args?: string[];
-  env?: EnvVar[];
-  ports?: ContainerPort[];
-  readinessProbe?: Probe;
-  livenessProbe?: Probe;
-}
-
-export interface Toleration {
-  key?: string;
-  operator?: 'Exists' | 'Equal';
-  value?: string;
-  effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-  tolerationSeconds?: number;
-}
-
-export interface PodSpec {
-  containers: Container[];
-  nodeName?: string;
-  nodeSelector?: Record<string, string>;
-  hostname?: string;
-  subdomain?: string;
-  hostNetwork?: boolean;
-  restartPolicy?: 'Always' | 'OnFailure' | 'Never';
-  terminationGracePeriodSeconds?: number;
-  tolerations?: Toleration[];
-}
-
-export interface PodCondition {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  lastProbeTime?: string | null;
-  lastTransitionTime?: string;
-  reason?: string;
-  message?: string;
-}
-
-export interface PodIP {
-  ip: string;
-}
-
-export interface ContainerStatus {
+/**
+ * The server stores container statuses without interpreting them; this is the
+ * part of upstream's ContainerStatus the agent reports.
+ */
+export type ContainerStatus = {
   name: string;
   ready: boolean;
   restartCount: number;
@@ -247,150 +116,44 @@ export interface ContainerStatus {
   containerID?: string;
   started?: boolean;
   state?: Record<string, Record<string, unknown>>;
-}
+};
 
-export interface PodStatus {
-  phase?: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
-  conditions?: PodCondition[];
-  hostIP?: string;
-  hostIPs?: PodIP[];
-  podIP?: string;
-  podIPs?: PodIP[];
-  startTime?: string;
-  containerStatuses?: ContainerStatus[];
-  reason?: string;
-  message?: string;
-}
-
-export interface Pod extends KubeObject {
-  spec?: PodSpec;
-  status?: PodStatus;
-}
+type GeneratedPodStatus = NonNullable<Schemas['Pod']['status']>;
+export type PodStatus = Refine<GeneratedPodStatus, { containerStatuses?: ContainerStatus[] }>;
+export type PodCondition = NonNullable<PodStatus['conditions']>[number];
+export type PodIP = NonNullable<PodStatus['podIPs']>[number];
+export type Pod = Refine<Stored<Schemas['Pod']>, { spec?: PodSpec; status?: PodStatus }>;
 
 // --- core/v1 Service ---------------------------------------------------------
 
+/** Service validation admits only these protocols; the schema says string. */
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
-export type IPFamily = 'IPv4' | 'IPv6';
 
-export interface ServicePort {
-  name?: string;
-  protocol?: Protocol;
-  appProtocol?: string;
-  port: number;
-  targetPort?: number | string;
-  nodePort?: number;
-}
-
-export interface SessionAffinityConfig {
-  clientIP?: { timeoutSeconds?: number };
-}
-
-export interface ServiceSpec {
-  type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
-  selector?: Record<string, string>;
-  ports?: ServicePort[];
-  clusterIP?: string;
-  clusterIPs?: string[];
-  ipFamilies?: IPFamily[];
-  ipFamilyPolicy?: 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
-  externalName?: string;
-  externalIPs?: string[];
-  sessionAffinity?: 'None' | 'ClientIP';
-  sessionAffinityConfig?: SessionAffinityConfig;
-  publishNotReadyAddresses?: boolean;
-  externalTrafficPolicy?: 'Cluster' | 'Local';
-  internalTrafficPolicy?: 'Cluster' | 'Local';
-}
-
-export interface LoadBalancerIngress {
-  ip?: string;
-  hostname?: string;
-  ipMode?: 'VIP' | 'Proxy';
-}
-
-export interface ServiceStatus {
-  loadBalancer?: { ingress?: LoadBalancerIngress[] };
-}
-
-export interface Service extends KubeObject {
-  spec?: ServiceSpec;
-  status?: ServiceStatus;
-}
+type GeneratedServiceSpec = NonNullable<Schemas['Service']['spec']>;
+export type ServicePort = Refine<NonNullable<GeneratedServiceSpec['ports']>[number], { port: number; protocol?: Protocol }>;
+export type ServiceSpec = Refine<GeneratedServiceSpec, { ports?: ServicePort[] }>;
+export type Service = Refine<Stored<Schemas['Service']>, { spec?: ServiceSpec }>;
+export type IPFamily = NonNullable<ServiceSpec['ipFamilies']>[number];
+export type SessionAffinityConfig = NonNullable<ServiceSpec['sessionAffinityConfig']>;
+export type ServiceStatus = NonNullable<Service['status']>;
+export type LoadBalancerIngress = NonNullable<NonNullable<ServiceStatus['loadBalancer']>['ingress']>[number];
 
 // --- core/v1 Endpoints -------------------------------------------------------
 
-export interface ObjectReference {
-  kind?: string;
-  namespace?: string;
-  name?: string;
-  uid?: string;
-  resourceVersion?: string;
-}
-
-export interface EndpointAddress {
-  ip: string;
-  hostname?: string;
-  nodeName?: string;
-  targetRef?: ObjectReference;
-}
-
-export interface EndpointPort {
-  name?: string;
-  port: number;
-  protocol?: Protocol;
-  appProtocol?: string;
-}
-
-export interface EndpointSubset {
-  addresses?: EndpointAddress[];
-  notReadyAddresses?: EndpointAddress[];
-  ports?: EndpointPort[];
-}
-
-export interface Endpoints extends KubeObject {
-  subsets?: EndpointSubset[];
-}
+export type Endpoints = Stored<Schemas['Endpoints']>;
+export type EndpointSubset = NonNullable<Endpoints['subsets']>[number];
+export type EndpointAddress = NonNullable<EndpointSubset['addresses']>[number];
+export type ObjectReference = NonNullable<EndpointAddress['targetRef']>;
+export type EndpointPort = NonNullable<EndpointSubset['ports']>[number];
 
 // --- discovery.k8s.io/v1 EndpointSlice --------------------------------------
 
-export interface EndpointConditions {
-  ready?: boolean;
-  serving?: boolean;
-  terminating?: boolean;
-}
-
-export interface Endpoint {
-  addresses: string[];
-  conditions?: EndpointConditions;
-  hostname?: string;
-  nodeName?: string;
-  zone?: string;
-  targetRef?: ObjectReference;
-}
-
-export interface EndpointSlicePort {
-  name?: string;
-  protocol?: Protocol;
-  port?: number;
-  appProtocol?: string;
-}
-
-export interface EndpointSlice extends KubeObject {
-  addressType: 'IPv4' | 'IPv6' | 'FQDN';
-  endpoints: Endpoint[];
-  ports?: EndpointSlicePort[];
-}
+export type EndpointSlice = Stored<Schemas['EndpointSlice']>;
+export type Endpoint = NonNullable<EndpointSlice['endpoints']>[number];
+export type EndpointConditions = NonNullable<Endpoint['conditions']>;
+export type EndpointSlicePort = NonNullable<EndpointSlice['ports']>[number];
 
 // --- coordination.k8s.io/v1 Lease -------------------------------------------
 
-export interface LeaseSpec {
-  holderIdentity?: string;
-  leaseDurationSeconds?: number;
-  acquireTime?: string;
-  renewTime?: string;
-  leaseTransitions?: number;
-}
-
-export interface Lease extends KubeObject {
-  spec?: LeaseSpec;
-}
+export type Lease = Stored<Schemas['Lease']>;
+export type LeaseSpec = NonNullable<Lease['spec']>;

@@ -156,7 +156,7 @@ describe('userspace mode end to end on loopback', () => {
     await agent.kill();
     const readiness = async (): Promise<boolean[]> => {
       const list = await client.list(endpointSlices, { namespace: NS, labelSelector: 'kubernetes.io/service-name=web' });
-      return list.items.flatMap((slice) => slice.endpoints.map((e) => e.conditions?.ready ?? true));
+      return list.items.flatMap((slice) => (slice.endpoints ?? []).map((e) => e.conditions?.ready ?? true));
     };
     await eventually(
       async () => (await client.get(nodes, NODE)).status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True',

@@ -4,15 +4,23 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import request from 'supertest';
+import { CLIENT_TYPES_PATH, generateClientTypes } from '../../openapi/write-client-types.js';
 import { generateOpenApi } from '../../openapi/write-openapi.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const COMMITTED = fileURLToPath(new URL('../../openapi/openapi.json', import.meta.url));
 const REQUEST_TIMEOUT_MS = 5000;
 
+interface Operation {
+  operationId?: string;
+  parameters?: { name: string; in: string }[];
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: unknown }> };
+  responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+}
+
 interface Spec {
   openapi: string;
-  paths: Record<string, Record<string, { operationId?: string; requestBody?: unknown }>>;
+  paths: Record<string, Record<string, Operation>>;
   components?: { schemas?: Record<string, unknown> };
 }
 
@@ -30,6 +38,14 @@ describe('openapi/openapi.json', () => {
     assert.ok(
       generated === committed,
       'openapi/openapi.json is out of date with the routes and schemas: run `npm run openapi` and commit the result',
+    );
+  });
+
+  it('matches the client types openapi-typescript generates from it (run `npm run openapi`)', async () => {
+    const generated = await generateClientTypes(readCommitted());
+    assert.ok(
+      generated === readFileSync(CLIENT_TYPES_PATH, 'utf8'),
+      'clients/client/generated/openapi.ts is out of date with openapi/openapi.json: run `npm run openapi` and commit the result',
     );
   });
 
@@ -60,6 +76,62 @@ describe('openapi/openapi.json', () => {
     expect('/api/v1/services', ['get']);
     for (const kind of ['Namespace', 'Node', 'Pod', 'Service']) assert.ok(spec.components?.schemas?.[kind], `${kind} schema`);
     assert.ok(JSON.stringify(spec.paths['/api/v1/namespaces/{namespace}/pods']?.post?.requestBody).includes('Pod'), 'create pod takes a Pod');
+  });
+});
+
+describe('what generated clients read from openapi/openapi.json', () => {
+  const spec = JSON.parse(readCommitted()) as Spec;
+  const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
+  const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
+    METHODS.flatMap((method) => (item[method] ? [{ path, method, operation: item[method] }] : [])));
+  const parameterNames = (operation: Operation | undefined): string[] => (operation?.parameters ?? []).map((p) => p.name);
+  const schemaOf = (operation: Operation | undefined, code: string): unknown => operation?.responses?.[code]?.content?.['application/json']?.schema;
+  const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+  it('declares a path parameter for every template segment and a response body for every operation', () => {
+    for (const { path, method, operation } of operations) {
+      const segments = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      const declared = (operation.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
+      assert.deepEqual(declared.sort(), segments.sort(), `${method.toUpperCase()} ${path} path parameters`);
+      const bodies = Object.values(operation.responses ?? {}).filter((r) => r.content !== undefined);
+      assert.ok(bodies.length > 0, `${method.toUpperCase()} ${path} declares a response body`);
+    }
+  });
+
+  it('gives list operations their selectors, paging and watch parameters, and the List as the response', () => {
+    const list = spec.paths['/api/v1/namespaces/{namespace}/pods']?.get;
+    for (const name of ['labelSelector', 'fieldSelector', 'limit', 'continue', 'watch', 'resourceVersion', 'resourceVersionMatch', 'timeoutSeconds', 'allowWatchBookmarks', 'sendInitialEvents', 'pretty']) {
+      assert.ok(parameterNames(list).includes(name), `list pods takes ${name}`);
+    }
+    assert.deepEqual(schemaOf(list, '200'), ref('PodList'));
+    assert.deepEqual(schemaOf(spec.paths['/apis/discovery.k8s.io/v1/endpointslices']?.get, '200'), ref('EndpointSliceList'));
+    assert.deepEqual((spec.components?.schemas?.PodList as { properties: { items: { items: unknown } } }).properties.items.items, ref('Pod'));
+  });
+
+  it('gives writes their parameters and bodies, and answers the kind or a Status', () => {
+    const collection = spec.paths['/api/v1/namespaces/{namespace}/pods'];
+    const item = spec.paths['/api/v1/namespaces/{namespace}/pods/{name}'];
+    for (const operation of [collection?.post, item?.put, item?.patch]) {
+      for (const name of ['dryRun', 'fieldManager', 'fieldValidation', 'pretty']) assert.ok(parameterNames(operation).includes(name), `${operation?.operationId} takes ${name}`);
+      assert.deepEqual(schemaOf(operation, '200'), ref('Pod'));
+      for (const code of ['400', '401', '403', '404', '409', '415', '422']) assert.deepEqual(schemaOf(operation, code), ref('Status'), `${operation?.operationId} answers ${code} with a Status`);
+    }
+    assert.deepEqual(schemaOf(collection?.post, '201'), ref('Pod'));
+    assert.deepEqual(collection?.post?.requestBody?.content?.['application/json']?.schema, ref('Pod'));
+    assert.deepEqual(Object.keys(item?.patch?.requestBody?.content ?? {}).sort(), ['application/apply-patch+yaml', 'application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']);
+    for (const name of ['dryRun', 'gracePeriodSeconds', 'propagationPolicy', 'orphanDependents', 'pretty']) assert.ok(parameterNames(item?.delete).includes(name), `delete pod takes ${name}`);
+    assert.equal(item?.delete?.requestBody?.required, false, 'DeleteOptions may be left out');
+    assert.deepEqual(schemaOf(item?.delete, '200'), ref('Pod'));
+    assert.deepEqual(schemaOf(item?.get, '404'), ref('Status'));
+    assert.ok(spec.components?.schemas?.Status, 'Status schema');
+  });
+
+  it('writes IntOrString as an integer or a string, without upstream\'s int-or-string format', () => {
+    const text = readCommitted();
+    assert.doesNotMatch(text, /"format": "int-or-string"/);
+    const port = (spec.components?.schemas?.Service as { properties: { spec: { properties: { ports: { items: { properties: { targetPort: { anyOf?: { type: string }[] } } } } } } } })
+      .properties.spec.properties.ports.items.properties.targetPort;
+    assert.deepEqual(port.anyOf?.map((s) => s.type).sort(), ['integer', 'string']);
   });
 });
 

@@ -28,7 +28,7 @@ export const runProbe: Prober = async (probe, container, podIP) => {
     const port = resolvePort(probe.httpGet.port, container);
     if (typeof port === 'string') return { success: false, message: port };
     const host = probe.httpGet.host !== undefined && probe.httpGet.host !== '' ? probe.httpGet.host : podIP;
-    return httpProbe(probe.httpGet.scheme ?? 'HTTP', host, port, probe.httpGet.path ?? '/', timeoutMs);
+    return httpProbe(probe.httpGet.scheme === 'HTTPS' ? 'HTTPS' : 'HTTP', host, port, probe.httpGet.path ?? '/', timeoutMs);
   }
   if (probe.tcpSocket !== undefined) {
     const port = resolvePort(probe.tcpSocket.port, container);

@@ -60,8 +60,8 @@ describe('agent: node registration and pod status against a real server', () => 
   it('registers its Node with addresses, capacity, nodeInfo and a Ready condition', async () => {
     const node = await client.get(nodes, NODE);
     assert.deepEqual(node.status?.addresses, [{ type: 'InternalIP', address: NODE_IP }, { type: 'Hostname', address: NODE }]);
-    assert.match(node.status?.capacity?.cpu ?? '', /^\d+$/);
-    assert.match(node.status?.capacity?.memory ?? '', /^\d+Ki$/);
+    assert.match(String(node.status?.capacity?.cpu ?? ''), /^\d+$/);
+    assert.match(String(node.status?.capacity?.memory ?? ''), /^\d+Ki$/);
     assert.equal(node.status?.capacity?.pods, '110');
     assert.deepEqual(node.status?.allocatable, node.status?.capacity);
     assert.equal(node.status?.nodeInfo?.operatingSystem, 'linux');
