@@ -1,6 +1,7 @@
 import type { CompactionPolicy } from '../storage/store.js';
 import { DEFAULT_WATCH_HUB_OPTIONS, type WatchHubOptions } from './watch/watch-hub.js';
 import { DEFAULT_WATCH_STREAM_OPTIONS, type WatchStreamOptions } from './http/watch-stream.js';
+import { DEFAULT_INFLIGHT_LIMITS, type InflightLimits } from './http/inflight-limit.js';
 
 export interface ServerConfig {
   host: string;
@@ -23,6 +24,8 @@ export interface ServerConfig {
   /** A node whose heartbeat is older than this is marked NotReady. */
   nodeMonitorGracePeriodMs: number;
   logLevel: string;
+  /** Requests in flight at once (read-only, mutating) and watches per connection. */
+  inflight: InflightLimits;
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = {
@@ -39,4 +42,5 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = {
   watchStream: DEFAULT_WATCH_STREAM_OPTIONS,
   nodeMonitorGracePeriodMs: 40_000,
   logLevel: 'info',
+  inflight: DEFAULT_INFLIGHT_LIMITS,
 };

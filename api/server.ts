@@ -23,6 +23,7 @@ import { namespaceCascadeHooks } from './resources/namespace-cascade.js';
 import { startControllers, admissionHooksFor, type ControllerSet } from './controllers/controller-set.js';
 import { registerBindingRoute } from './http/binding-route.js';
 import { repairAllocations } from './allocators/repair.js';
+import { installInflightLimits, type InflightCounters } from './http/inflight-limit.js';
 
 /** Namespaces Kubernetes creates at start-up. */
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -40,6 +41,8 @@ export class SkiffServer {
   private ready = false;
   private closing = false;
   private readonly activeWatches = new Set<() => void>();
+  /** Requests and watches in flight now, as the limits count them. */
+  inflight: InflightCounters | undefined;
 
   private constructor(
     readonly config: ServerConfig,
@@ -90,6 +93,7 @@ export class SkiffServer {
     const routes = new RouteTable();
     registerContentTypes(app, MAX_BODY_BYTES);
     installErrorHandling(app, routes);
+    this.inflight = installInflightLimits(app, this.config.inflight);
     await app.register(swagger, {
       openapi: {
         openapi: '3.0.3',

@@ -29,6 +29,11 @@ function portRange(text: string): { from: number; to: number } {
   return { from, to };
 }
 
+function nonNegativeInteger(text: string): number {
+  if (!/^\d+$/.test(text)) throw new InvalidArgumentError(`"${text}" is not a non-negative integer`);
+  return Number(text);
+}
+
 interface ServerFlags {
   host: string;
   port: number;
@@ -40,6 +45,9 @@ interface ServerFlags {
   eventLogMaxAge: number;
   nodeGracePeriod: number;
   logLevel: string;
+  maxRequestsInflight: number;
+  maxMutatingRequestsInflight: number;
+  maxWatchesPerConnection: number;
 }
 
 export function serverCommand(): Command {
@@ -58,6 +66,12 @@ export function serverCommand(): Command {
     .addOption(new Option('--node-grace-period <seconds>', 'heartbeat age after which a Node is marked NotReady').env('SKIFF_NODE_GRACE_PERIOD').default(d.nodeMonitorGracePeriodMs / 1000).argParser(positiveInteger))
     .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug or trace').env('SKIFF_LOG_LEVEL').default(d.logLevel)
       .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+    .addOption(new Option('--max-requests-inflight <n>', 'read-only requests in flight at once, beyond which 429 is answered (watches and health probes excluded); 0 for no limit')
+      .env('SKIFF_MAX_REQUESTS_INFLIGHT').default(d.inflight.maxRequestsInflight).argParser(nonNegativeInteger))
+    .addOption(new Option('--max-mutating-requests-inflight <n>', 'mutating requests in flight at once, beyond which 429 is answered; 0 for no limit')
+      .env('SKIFF_MAX_MUTATING_REQUESTS_INFLIGHT').default(d.inflight.maxMutatingRequestsInflight).argParser(nonNegativeInteger))
+    .addOption(new Option('--max-watches-per-connection <n>', 'watches open at once on one client connection, beyond which 429 is answered; 0 for no limit')
+      .env('SKIFF_MAX_WATCHES_PER_CONNECTION').default(d.inflight.maxWatchesPerConnection).argParser(nonNegativeInteger))
     .action(async (flags: ServerFlags) => {
       const config: Partial<ServerConfig> = {
         host: flags.host,
@@ -69,6 +83,11 @@ export function serverCommand(): Command {
         eventLog: { maxEvents: flags.eventLogMaxEvents, maxAgeMs: flags.eventLogMaxAge * 1000 },
         nodeMonitorGracePeriodMs: flags.nodeGracePeriod * 1000,
         logLevel: flags.logLevel,
+        inflight: {
+          maxRequestsInflight: flags.maxRequestsInflight,
+          maxMutatingRequestsInflight: flags.maxMutatingRequestsInflight,
+          maxWatchesPerConnection: flags.maxWatchesPerConnection,
+        },
       };
       // Loaded only once the flags are valid: --help and a bad flag answer without loading the server.
       const { SkiffServer } = await import('../server.js');
