@@ -26,6 +26,8 @@ export interface ServerConfig {
   logLevel: string;
   /** Requests in flight at once (read-only, mutating) and watches per connection. */
   inflight: InflightLimits;
+  /** An EncryptionConfiguration file (aesgcm, identity): the resources whose stored values are encrypted. */
+  encryptionKeyFile?: string;
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = {

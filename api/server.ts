@@ -23,6 +23,7 @@ import { namespaceCascadeHooks } from './resources/namespace-cascade.js';
 import { startControllers, admissionHooksFor, type ControllerSet } from './controllers/controller-set.js';
 import { registerBindingRoute } from './http/binding-route.js';
 import { repairAllocations } from './allocators/repair.js';
+import { loadEncryptionConfig } from './encryption/encryption-config.js';
 import { installInflightLimits, type InflightCounters } from './http/inflight-limit.js';
 
 /** Namespaces Kubernetes creates at start-up. */
@@ -55,7 +56,8 @@ export class SkiffServer {
 
   static async create(overrides: Partial<ServerConfig> = {}): Promise<SkiffServer> {
     const config: ServerConfig = { ...DEFAULT_SERVER_CONFIG, ...overrides };
-    const store = new SqliteStore({ path: config.dataPath });
+    const transformers = config.encryptionKeyFile ? loadEncryptionConfig(config.encryptionKeyFile) : undefined;
+    const store = new SqliteStore({ path: config.dataPath, transformers });
     const hub = new WatchHub(store, config.watchHub);
     const app = Fastify({
       logger: { level: config.logLevel },

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isValidCidr } from '../allocators/cidr.js';
+import { loadEncryptionConfig } from '../encryption/encryption-config.js';
 import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../server-config.js';
 
 function port(text: string): number {
@@ -34,6 +35,15 @@ function nonNegativeInteger(text: string): number {
   return Number(text);
 }
 
+function encryptionConfigFile(path: string): string {
+  try {
+    loadEncryptionConfig(path);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+  return path;
+}
+
 interface ServerFlags {
   host: string;
   port: number;
@@ -48,6 +58,7 @@ interface ServerFlags {
   maxRequestsInflight: number;
   maxMutatingRequestsInflight: number;
   maxWatchesPerConnection: number;
+  encryptionKeyFile?: string;
 }
 
 export function serverCommand(): Command {
@@ -72,6 +83,8 @@ export function serverCommand(): Command {
       .env('SKIFF_MAX_MUTATING_REQUESTS_INFLIGHT').default(d.inflight.maxMutatingRequestsInflight).argParser(nonNegativeInteger))
     .addOption(new Option('--max-watches-per-connection <n>', 'watches open at once on one client connection, beyond which 429 is answered; 0 for no limit')
       .env('SKIFF_MAX_WATCHES_PER_CONNECTION').default(d.inflight.maxWatchesPerConnection).argParser(nonNegativeInteger))
+    .addOption(new Option('--encryption-key-file <path>', 'an EncryptionConfiguration (apiserver.config.k8s.io/v1) whose aesgcm keys encrypt the named resources, e.g. secrets, in the database')
+      .env('SKIFF_ENCRYPTION_KEY_FILE').argParser(encryptionConfigFile))
     .action(async (flags: ServerFlags) => {
       const config: Partial<ServerConfig> = {
         host: flags.host,
@@ -88,6 +101,7 @@ export function serverCommand(): Command {
           maxMutatingRequestsInflight: flags.maxMutatingRequestsInflight,
           maxWatchesPerConnection: flags.maxWatchesPerConnection,
         },
+        encryptionKeyFile: flags.encryptionKeyFile,
       };
       // Loaded only once the flags are valid: --help and a bad flag answer without loading the server.
       const { SkiffServer } = await import('../server.js');
