@@ -28,6 +28,8 @@ export interface ServerConfig {
   inflight: InflightLimits;
   /** An EncryptionConfiguration file (aesgcm, identity): the resources whose stored values are encrypted. */
   encryptionKeyFile?: string;
+  /** Where audit.k8s.io/v1 Events are appended, one JSON line per request; '-' is standard output. */
+  auditLogPath?: string;
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = {

@@ -23,6 +23,7 @@ import { namespaceCascadeHooks } from './resources/namespace-cascade.js';
 import { startControllers, admissionHooksFor, type ControllerSet } from './controllers/controller-set.js';
 import { registerBindingRoute } from './http/binding-route.js';
 import { repairAllocations } from './allocators/repair.js';
+import { AuditLog, installAuditLog } from './audit/audit-log.js';
 import { loadEncryptionConfig } from './encryption/encryption-config.js';
 import { installInflightLimits, type InflightCounters } from './http/inflight-limit.js';
 
@@ -44,6 +45,7 @@ export class SkiffServer {
   private readonly activeWatches = new Set<() => void>();
   /** Requests and watches in flight now, as the limits count them. */
   inflight: InflightCounters | undefined;
+  private audit: AuditLog | undefined;
 
   private constructor(
     readonly config: ServerConfig,
@@ -95,6 +97,11 @@ export class SkiffServer {
     const routes = new RouteTable();
     registerContentTypes(app, MAX_BODY_BYTES);
     installErrorHandling(app, routes);
+    if (this.config.auditLogPath) {
+      this.audit = AuditLog.open(this.config.auditLogPath, app.log);
+      // Before the limits, so requests they refuse are audited too.
+      installAuditLog(app, this.audit);
+    }
     this.inflight = installInflightLimits(app, this.config.inflight);
     await app.register(swagger, {
       openapi: {
@@ -165,6 +172,7 @@ export class SkiffServer {
     if (this.compactionTimer) clearInterval(this.compactionTimer);
     await this.controllers?.stop();
     await this.app.close();
+    await this.audit?.close();
     this.hub.stop();
     this.store.close();
   }

@@ -59,6 +59,7 @@ interface ServerFlags {
   maxMutatingRequestsInflight: number;
   maxWatchesPerConnection: number;
   encryptionKeyFile?: string;
+  auditLogPath?: string;
 }
 
 export function serverCommand(): Command {
@@ -85,6 +86,8 @@ export function serverCommand(): Command {
       .env('SKIFF_MAX_WATCHES_PER_CONNECTION').default(d.inflight.maxWatchesPerConnection).argParser(nonNegativeInteger))
     .addOption(new Option('--encryption-key-file <path>', 'an EncryptionConfiguration (apiserver.config.k8s.io/v1) whose aesgcm keys encrypt the named resources, e.g. secrets, in the database')
       .env('SKIFF_ENCRYPTION_KEY_FILE').argParser(encryptionConfigFile))
+    .addOption(new Option('--audit-log-path <path>', "append an audit.k8s.io/v1 Event (Metadata level) per request to this file, one JSON line each; '-' for standard output")
+      .env('SKIFF_AUDIT_LOG_PATH'))
     .action(async (flags: ServerFlags) => {
       const config: Partial<ServerConfig> = {
         host: flags.host,
@@ -102,6 +105,7 @@ export function serverCommand(): Command {
           maxWatchesPerConnection: flags.maxWatchesPerConnection,
         },
         encryptionKeyFile: flags.encryptionKeyFile,
+        auditLogPath: flags.auditLogPath,
       };
       // Loaded only once the flags are valid: --help and a bad flag answer without loading the server.
       const { SkiffServer } = await import('../server.js');
