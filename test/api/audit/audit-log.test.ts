@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +74,40 @@ describe('audit log', () => {
     assert.equal(events[5]!.requestURI, '/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=1');
     assert.equal(events[7]!.requestURI, '/readyz');
     assert.equal(events[7]!.objectRef, undefined);
+  });
+});
+
+describe('audit log with inflight limits', () => {
+  it('audits a request the limits refuse, with its 429', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skiff-audit-'));
+    const path = join(dir, 'audit.log');
+    const server = await SkiffServer.create({
+      host: '127.0.0.1', port: 0, dataPath: ':memory:', logLevel: 'silent', auditLogPath: path,
+      inflight: { maxRequestsInflight: 10, maxMutatingRequestsInflight: 1, maxWatchesPerConnection: 10 },
+    });
+    try {
+      const url = await server.listen();
+      const { hostname, port } = new URL(url);
+      // A write whose body is withheld holds the one mutating slot.
+      const socket = connect(Number(port), hostname);
+      const body = JSON.stringify({ metadata: { name: 'held' } });
+      socket.write(`POST /api/v1/namespaces HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+      const answered = new Promise<string>((resolve) => {
+        let text = '';
+        socket.setEncoding('utf8').on('data', (chunk: string) => { text += chunk; }).once('end', () => resolve(text));
+      });
+      for (let i = 0; i < 200 && server.inflight?.mutating !== 1; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      const refused = await request(url).post('/api/v1/namespaces/default/configmaps').send({ metadata: { name: 'x' } }).timeout(REQUEST_TIMEOUT_MS);
+      assert.equal(refused.status, 429);
+      socket.end(body);
+      assert.match(await answered, /^HTTP\/1\.1 201 /);
+      await server.close();
+      const events = readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as AuditEvent);
+      assert.deepEqual(events.map((e) => [e.verb, e.objectRef?.resource, e.responseStatus.code]), [['create', 'configmaps', 429], ['create', 'namespaces', 201]]);
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
