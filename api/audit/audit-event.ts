@@ -14,6 +14,15 @@ export interface AuditObjectRef {
   subresource?: string;
 }
 
+/** A metav1.Status without details: for failures, what upstream records of the Status it answered. */
+export interface AuditResponseStatus {
+  metadata: Record<string, never>;
+  status?: string;
+  message?: string;
+  reason?: string;
+  code: number;
+}
+
 export interface AuditEvent {
   kind: 'Event';
   apiVersion: 'audit.k8s.io/v1';
@@ -26,7 +35,7 @@ export interface AuditEvent {
   sourceIPs?: string[];
   userAgent?: string;
   objectRef?: AuditObjectRef;
-  responseStatus: { metadata: Record<string, never>; code: number };
+  responseStatus: AuditResponseStatus;
   requestReceivedTimestamp: string;
   stageTimestamp: string;
 }
@@ -39,6 +48,8 @@ export interface AuditedRequest {
   sourceIPs: string[];
   userAgent: string | undefined;
   code: number;
+  /** The Status body of a failure, when the response carried one. */
+  failure?: { status?: string; message?: string; reason?: string };
   received: Date;
   completed: Date;
 }
@@ -77,7 +88,7 @@ export function auditEvent(request: AuditedRequest): AuditEvent {
       groups: [...user.groups],
       ...(user.extra ? { extra: Object.fromEntries(Object.entries(user.extra).map(([k, v]) => [k, [...v]])) } : {}),
     },
-    responseStatus: { metadata: {}, code: request.code },
+    responseStatus: { metadata: {}, ...request.failure, code: request.code },
     requestReceivedTimestamp: microTime(request.received),
     stageTimestamp: microTime(request.completed),
   };

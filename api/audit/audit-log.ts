@@ -76,6 +76,7 @@ export class AuditLog {
  * completes, since authentication may run after this hook.
  */
 export function installAuditLog(app: FastifyInstance, audit: AuditLog): void {
+  const failures = new WeakMap<object, AuditedRequest['failure']>();
   app.addHook('onRequest', (request, reply, done) => {
     const received = new Date();
     const given = request.headers['audit-id'];
@@ -93,10 +94,23 @@ export function installAuditLog(app: FastifyInstance, audit: AuditLog): void {
         sourceIPs: sourceIPs(Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor, Array.isArray(realIp) ? realIp[0] : realIp, request.raw.socket?.remoteAddress),
         userAgent: request.headers['user-agent'],
         code: reply.raw.statusCode,
+        failure: failures.get(reply.raw),
         received,
         completed: new Date(),
       });
     });
     done();
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    // Only failures are read back, and only their Status fields, so successes cost nothing here.
+    if (reply.statusCode >= 400 && typeof payload === 'string' && payload.startsWith('{"kind":"Status"')) {
+      try {
+        const status = JSON.parse(payload) as { status?: string; message?: string; reason?: string };
+        failures.set(reply.raw, { status: status.status, message: status.message, reason: status.reason });
+      } catch {
+        // Not JSON after all: the code alone is recorded.
+      }
+    }
+    done(null, payload);
   });
 }

@@ -1,4 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { isValidCidr } from '../allocators/cidr.js';
 import { loadEncryptionConfig } from '../encryption/encryption-config.js';
 import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../server-config.js';
@@ -41,6 +43,11 @@ function encryptionConfigFile(path: string): string {
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message);
   }
+  return path;
+}
+
+function auditLogPath(path: string): string {
+  if (path !== '-' && !existsSync(dirname(resolve(path)))) throw new InvalidArgumentError(`the folder of "${path}" does not exist`);
   return path;
 }
 
@@ -87,7 +94,7 @@ export function serverCommand(): Command {
     .addOption(new Option('--encryption-key-file <path>', 'an EncryptionConfiguration (apiserver.config.k8s.io/v1) whose aesgcm keys encrypt the named resources, e.g. secrets, in the database')
       .env('SKIFF_ENCRYPTION_KEY_FILE').argParser(encryptionConfigFile))
     .addOption(new Option('--audit-log-path <path>', "append an audit.k8s.io/v1 Event (Metadata level) per request to this file, one JSON line each; '-' for standard output")
-      .env('SKIFF_AUDIT_LOG_PATH'))
+      .env('SKIFF_AUDIT_LOG_PATH').argParser(auditLogPath))
     .action(async (flags: ServerFlags) => {
       const config: Partial<ServerConfig> = {
         host: flags.host,

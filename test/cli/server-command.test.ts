@@ -102,6 +102,7 @@ describe('skiff server flag validation', { concurrency: true }, () => {
     { args: ['--port', '70000'], mentions: ['--port', 'is not a port number'] },
     { args: [], env: { SKIFF_POD_CIDR: '10.244.0.0/99' }, mentions: ['SKIFF_POD_CIDR', 'is not a valid CIDR'] },
     { args: ['--max-requests-inflight', '-1'], mentions: ['--max-requests-inflight', '"-1" is not a non-negative integer'] },
+    { args: ['--audit-log-path', '/nonexistent/audit.log'], mentions: ['--audit-log-path', 'the folder of "/nonexistent/audit.log" does not exist'] },
     { args: ['--encryption-key-file', '/nonexistent/encryption.yaml'], mentions: ['--encryption-key-file', 'cannot read /nonexistent/encryption.yaml'] },
   ];
   for (const c of cases) {

@@ -74,6 +74,8 @@ describe('audit log', () => {
     assert.equal(events[5]!.requestURI, '/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=1');
     assert.equal(events[7]!.requestURI, '/readyz');
     assert.equal(events[7]!.objectRef, undefined);
+    assert.deepEqual(events[1]!.responseStatus, { metadata: {}, code: 200 });
+    assert.deepEqual(events[3]!.responseStatus, { metadata: {}, status: 'Failure', message: 'configmaps "missing" not found', reason: 'NotFound', code: 404 });
   });
 });
 
@@ -103,7 +105,7 @@ describe('audit log with inflight limits', () => {
       assert.match(await answered, /^HTTP\/1\.1 201 /);
       await server.close();
       const events = readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as AuditEvent);
-      assert.deepEqual(events.map((e) => [e.verb, e.objectRef?.resource, e.responseStatus.code]), [['create', 'configmaps', 429], ['create', 'namespaces', 201]]);
+      assert.deepEqual(events.map((e) => [e.verb, e.objectRef?.resource, e.responseStatus.code, e.responseStatus.reason]), [['create', 'configmaps', 429, 'TooManyRequests'], ['create', 'namespaces', 201, undefined]]);
     } finally {
       await server.close();
       rmSync(dir, { recursive: true, force: true });
