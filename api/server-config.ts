@@ -2,6 +2,7 @@ import type { CompactionPolicy } from '../storage/store.js';
 import { DEFAULT_WATCH_HUB_OPTIONS, type WatchHubOptions } from './watch/watch-hub.js';
 import { DEFAULT_WATCH_STREAM_OPTIONS, type WatchStreamOptions } from './http/watch-stream.js';
 import { DEFAULT_LEADER_ELECTION_TIMINGS, type LeaderElectionTimings } from './controllers/leader-election/leader-elector.js';
+import { DEFAULT_INFLIGHT_LIMITS, type InflightLimits } from './http/inflight-limit.js';
 
 export interface ServerConfig {
   host: string;
@@ -27,6 +28,12 @@ export interface ServerConfig {
   /** Run the controllers (under leader election); false serves the API only. */
   controllers: boolean;
   leaderElection: LeaderElectionTimings;
+  /** Requests in flight at once (read-only, mutating) and watches per connection. */
+  inflight: InflightLimits;
+  /** An EncryptionConfiguration file (aesgcm, identity): the resources whose stored values are encrypted. */
+  encryptionKeyFile?: string;
+  /** Where audit.k8s.io/v1 Events are appended, one JSON line per request; '-' is standard output. */
+  auditLogPath?: string;
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = {
@@ -45,4 +52,5 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = {
   logLevel: 'info',
   controllers: true,
   leaderElection: DEFAULT_LEADER_ELECTION_TIMINGS,
+  inflight: DEFAULT_INFLIGHT_LIMITS,
 };

@@ -26,6 +26,9 @@ import { ControllerManager } from './controllers/controller-manager.js';
 import { admissionChain } from './admission/admission-chain.js';
 import { deferredHooks, type AdmissionChain } from './admission/admission-hooks.js';
 import { registerBindingRoute } from './http/binding-route.js';
+import { AuditLog, installAuditLog } from './audit/audit-log.js';
+import { loadEncryptionConfig } from './encryption/encryption-config.js';
+import { installInflightLimits, type InflightCounters } from './http/inflight-limit.js';
 
 /** Namespaces Kubernetes creates at start-up. */
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -43,6 +46,9 @@ export class SkiffServer {
   private ready = false;
   private closing = false;
   private readonly activeWatches = new Set<() => void>();
+  /** Requests and watches in flight now, as the limits count them. */
+  inflight: InflightCounters | undefined;
+  private audit: AuditLog | undefined;
 
   private constructor(
     readonly config: ServerConfig,
@@ -55,7 +61,8 @@ export class SkiffServer {
 
   static async create(overrides: Partial<ServerConfig> = {}): Promise<SkiffServer> {
     const config: ServerConfig = { ...DEFAULT_SERVER_CONFIG, ...overrides };
-    const store = new SqliteStore({ path: config.dataPath });
+    const transformers = config.encryptionKeyFile ? loadEncryptionConfig(config.encryptionKeyFile) : undefined;
+    const store = new SqliteStore({ path: config.dataPath, transformers });
     const hub = new WatchHub(store, config.watchHub);
     const app = Fastify({
       logger: { level: config.logLevel },
@@ -83,6 +90,12 @@ export class SkiffServer {
     const routes = new RouteTable();
     registerContentTypes(app, MAX_BODY_BYTES);
     installErrorHandling(app, routes);
+    if (this.config.auditLogPath) {
+      this.audit = AuditLog.open(this.config.auditLogPath, app.log);
+      // Before the limits, so requests they refuse are audited too.
+      installAuditLog(app, this.audit);
+    }
+    this.inflight = installInflightLimits(app, this.config.inflight);
     await app.register(swagger, {
       openapi: {
         openapi: '3.0.3',
@@ -155,6 +168,7 @@ export class SkiffServer {
     if (this.compactionTimer) clearInterval(this.compactionTimer);
     await this.controllers?.stop();
     await this.app.close();
+    await this.audit?.close();
     this.hub.stop();
     this.store.close();
   }

@@ -3,6 +3,9 @@ import { isValidCidr } from '../api/allocators/cidr.js';
 import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../api/server-config.js';
 import { validateLeaderElectionTimings } from '../api/controllers/leader-election/leader-elector.js';
 import { formatDuration, parseDuration } from '../clients/agent/duration.js';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { loadEncryptionConfig } from '../api/encryption/encryption-config.js';
 
 function port(text: string): number {
   const value = Number(text);
@@ -44,6 +47,25 @@ function bool(text: string): boolean {
   throw new InvalidArgumentError(`"${text}" is not a boolean (true or false)`);
 }
 
+function nonNegativeInteger(text: string): number {
+  if (!/^\d+$/.test(text)) throw new InvalidArgumentError(`"${text}" is not a non-negative integer`);
+  return Number(text);
+}
+
+function encryptionConfigFile(path: string): string {
+  try {
+    loadEncryptionConfig(path);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+  return path;
+}
+
+function auditLogPath(path: string): string {
+  if (path !== '-' && !existsSync(dirname(resolve(path)))) throw new InvalidArgumentError(`the folder of "${path}" does not exist`);
+  return path;
+}
+
 interface ServerFlags {
   host: string;
   port: number;
@@ -59,6 +81,11 @@ interface ServerFlags {
   leaderElectLeaseDuration: number;
   leaderElectRenewDeadline: number;
   leaderElectRetryPeriod: number;
+  maxRequestsInflight: number;
+  maxMutatingRequestsInflight: number;
+  maxWatchesPerConnection: number;
+  encryptionKeyFile?: string;
+  auditLogPath?: string;
 }
 
 export function serverCommand(): Command {
@@ -85,6 +112,16 @@ export function serverCommand(): Command {
       .env('SKIFF_LEADER_ELECT_RENEW_DEADLINE').default(d.leaderElection.renewDeadlineMs, formatDuration(d.leaderElection.renewDeadlineMs)).argParser(duration))
     .addOption(new Option('--leader-elect-retry-period <duration>', 'how often the leader renews and the others try to acquire')
       .env('SKIFF_LEADER_ELECT_RETRY_PERIOD').default(d.leaderElection.retryPeriodMs, formatDuration(d.leaderElection.retryPeriodMs)).argParser(duration))
+    .addOption(new Option('--max-requests-inflight <n>', 'read-only requests in flight at once, beyond which 429 is answered (watches and health probes excluded); 0 for no limit')
+      .env('SKIFF_MAX_REQUESTS_INFLIGHT').default(d.inflight.maxRequestsInflight).argParser(nonNegativeInteger))
+    .addOption(new Option('--max-mutating-requests-inflight <n>', 'mutating requests in flight at once, beyond which 429 is answered; 0 for no limit')
+      .env('SKIFF_MAX_MUTATING_REQUESTS_INFLIGHT').default(d.inflight.maxMutatingRequestsInflight).argParser(nonNegativeInteger))
+    .addOption(new Option('--max-watches-per-connection <n>', 'watches open at once on one client connection, beyond which 429 is answered; 0 for no limit')
+      .env('SKIFF_MAX_WATCHES_PER_CONNECTION').default(d.inflight.maxWatchesPerConnection).argParser(nonNegativeInteger))
+    .addOption(new Option('--encryption-key-file <path>', 'an EncryptionConfiguration (apiserver.config.k8s.io/v1) whose aesgcm keys encrypt the named resources, e.g. secrets, in the database')
+      .env('SKIFF_ENCRYPTION_KEY_FILE').argParser(encryptionConfigFile))
+    .addOption(new Option('--audit-log-path <path>', "append an audit.k8s.io/v1 Event (Metadata level) per request to this file, one JSON line each; '-' for standard output")
+      .env('SKIFF_AUDIT_LOG_PATH').argParser(auditLogPath))
     .action(async (flags: ServerFlags, command: Command) => {
       const leaderElection = { leaseDurationMs: flags.leaderElectLeaseDuration, renewDeadlineMs: flags.leaderElectRenewDeadline, retryPeriodMs: flags.leaderElectRetryPeriod };
       const invalidTimings = validateLeaderElectionTimings(leaderElection);
@@ -101,6 +138,13 @@ export function serverCommand(): Command {
         logLevel: flags.logLevel,
         controllers: flags.controllers,
         leaderElection,
+        inflight: {
+          maxRequestsInflight: flags.maxRequestsInflight,
+          maxMutatingRequestsInflight: flags.maxMutatingRequestsInflight,
+          maxWatchesPerConnection: flags.maxWatchesPerConnection,
+        },
+        encryptionKeyFile: flags.encryptionKeyFile,
+        auditLogPath: flags.auditLogPath,
       };
       // Loaded only once the flags are valid: --help and a bad flag answer without loading the server.
       const { SkiffServer } = await import('../api/server.js');

@@ -18,6 +18,7 @@ import {
   type StoreEventType,
   type StoreTransaction,
   type StoredObject,
+  type ValueTransformer,
 } from './store.js';
 
 export interface SqliteStoreOptions {
@@ -25,6 +26,8 @@ export interface SqliteStoreOptions {
   path: string;
   /** How long a writer waits for another process's write lock, in ms. */
   busyTimeoutMs?: number;
+  /** By resource name: how its values are written to disk and read back (e.g. encrypted). */
+  transformers?: ReadonlyMap<string, ValueTransformer>;
 }
 
 interface ObjectRow {
@@ -69,9 +72,11 @@ export class SqliteStore implements Store {
   private readonly statements;
   private readonly listCache = new Map<string, Database.Statement>();
   private readonly txn: StoreTransaction;
+  private readonly transformers: ReadonlyMap<string, ValueTransformer>;
   private pending: Array<{ fn: (txn: StoreTransaction) => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }> = [];
 
   constructor(options: SqliteStoreOptions) {
+    this.transformers = options.transformers ?? new Map();
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
@@ -170,7 +175,28 @@ export class SqliteStore implements Store {
 
   get(key: ObjectKey): StoredObject | undefined {
     const row = this.statements.get.get(key.resource, key.namespace, key.name);
-    return row ? { resource: key.resource, ...row } : undefined;
+    return row ? { resource: key.resource, ...row, value: this.fromStorage(key.resource, row.namespace, row.name, row.value) } : undefined;
+  }
+
+  /** The object's text as written to disk. */
+  private toStorage(resource: string, namespace: string, name: string, value: string): string {
+    const transformer = this.transformers.get(resource);
+    return transformer ? transformer.toStorage(value, { resource, namespace, name }) : value;
+  }
+
+  /** The object's text from what is on disk. */
+  private fromStorage(resource: string, namespace: string, name: string, stored: string): string {
+    const transformer = this.transformers.get(resource);
+    return transformer ? transformer.fromStorage(stored, { resource, namespace, name }) : stored;
+  }
+
+  private readEvent(row: EventRow): StoreEvent {
+    if (!this.transformers.has(row.resource)) return row;
+    return {
+      ...row,
+      value: this.fromStorage(row.resource, row.namespace, row.name, row.value),
+      previous: row.previous === null ? null : this.fromStorage(row.resource, row.namespace, row.name, row.previous),
+    };
   }
 
   list(query: ListQuery): ListResult {
@@ -191,9 +217,10 @@ export class SqliteStore implements Store {
     return this.db.transaction(() => {
       const compacted = this.compactedRevision();
       if (after < compacted) throw new CompactedError(after, compacted);
-      return resource === undefined
+      const rows = resource === undefined
         ? this.statements.eventsAfter.all(after, limit)
         : this.statements.resourceEventsAfter.all(resource, after, limit);
+      return this.transformers.size === 0 ? rows : rows.map((row) => this.readEvent(row));
     })();
   }
 
@@ -234,7 +261,9 @@ export class SqliteStore implements Store {
     const items: StoredObject[] = [];
     let more = false;
 
-    const accept = (object: StoredObject): boolean => {
+    const transformer = this.transformers.get(query.resource);
+    const accept = (stored: StoredObject): boolean => {
+      const object = transformer ? { ...stored, value: transformer.fromStorage(stored.value, stored) } : stored;
       if (query.filter && !query.filter(JSON.parse(object.value))) return true;
       if (items.length >= limit) {
         more = true;
@@ -330,9 +359,10 @@ export class SqliteStore implements Store {
         if (s.get.get(key.resource, key.namespace, key.name)) throw new KeyExistsError(key);
         const revision = nextRevision();
         const { value, labels } = encode(revision);
-        s.insert.run(key.resource, key.namespace, key.name, revision, value);
+        const stored = this.toStorage(key.resource, key.namespace, key.name, value);
+        s.insert.run(key.resource, key.namespace, key.name, revision, stored);
         writeLabels(key, labels, false);
-        s.appendEvent.run(revision, 'ADDED', key.resource, key.namespace, key.name, value, null, null, now());
+        s.appendEvent.run(revision, 'ADDED', key.resource, key.namespace, key.name, stored, null, null, now());
         return { ...key, revision, value };
       },
       update: (key, encode: Encoder, expectedRevision?: number) => {
@@ -343,9 +373,11 @@ export class SqliteStore implements Store {
         }
         const revision = nextRevision();
         const { value, labels } = encode(revision);
-        s.update.run(revision, value, key.resource, key.namespace, key.name);
+        const stored = this.toStorage(key.resource, key.namespace, key.name, value);
+        s.update.run(revision, stored, key.resource, key.namespace, key.name);
         writeLabels(key, labels, true);
-        s.appendEvent.run(revision, 'MODIFIED', key.resource, key.namespace, key.name, value, existing.value, existing.revision, now());
+        // existing.value is the stored (already transformed) text.
+        s.appendEvent.run(revision, 'MODIFIED', key.resource, key.namespace, key.name, stored, existing.value, existing.revision, now());
         return { ...key, revision, value };
       },
       delete: (key, encodeLast: Encoder, expectedRevision?: number) => {
@@ -358,7 +390,7 @@ export class SqliteStore implements Store {
         const { value } = encodeLast(revision);
         s.remove.run(key.resource, key.namespace, key.name);
         s.removeLabels.run(key.resource, key.namespace, key.name);
-        s.appendEvent.run(revision, 'DELETED', key.resource, key.namespace, key.name, value, existing.value, existing.revision, now());
+        s.appendEvent.run(revision, 'DELETED', key.resource, key.namespace, key.name, this.toStorage(key.resource, key.namespace, key.name, value), existing.value, existing.revision, now());
         return { ...key, revision, value };
       },
       allocate: (pool, value, owner) => {

@@ -96,6 +96,17 @@ export interface StoreTransaction {
   allocationCount(pool: string): number;
 }
 
+/**
+ * Turns an object's JSON text into what is written to disk and back, for the
+ * resources it is configured for (encryption at rest). Applied to every copy
+ * the store keeps: current values and the event log alike. `key` is the
+ * object's key, so an implementation can bind a stored value to it.
+ */
+export interface ValueTransformer {
+  toStorage(value: string, key: ObjectKey): string;
+  fromStorage(stored: string, key: ObjectKey): string;
+}
+
 export interface CompactionPolicy {
   /** Keep at most this many events. */
   maxEvents: number;

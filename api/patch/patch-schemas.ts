@@ -112,6 +112,11 @@ export const eventPatchSchema: PatchSchema = {
   fields: { ...objectMeta },
 };
 
+/** ConfigMap and Secret: maps only, which merge by key without metadata. */
+export const configDataPatchSchema: PatchSchema = {
+  fields: { ...objectMeta },
+};
+
 /** By resource plural, as it appears in the URL. Subresources (`pods/status`) use their resource's schema. */
 export const patchSchemas: Readonly<Record<string, PatchSchema>> = {
   pods: podPatchSchema,
@@ -122,4 +127,6 @@ export const patchSchemas: Readonly<Record<string, PatchSchema>> = {
   endpointslices: endpointSlicePatchSchema,
   leases: leasePatchSchema,
   events: eventPatchSchema,
+  configmaps: configDataPatchSchema,
+  secrets: configDataPatchSchema,
 };

@@ -1,5 +1,9 @@
 import type { TSchema } from '@sinclair/typebox';
 import { patchSchemas } from '../patch/patch-schemas.js';
+import { ConfigMapSchema } from '../schemas/configmap.js';
+import { SecretSchema } from '../schemas/secret.js';
+import { configMapStrategy } from './configmap.js';
+import { secretStrategy } from './secret.js';
 import { EndpointsSchema } from '../schemas/endpoints.js';
 import { EndpointSliceSchema } from '../schemas/endpointslice.js';
 import { EventSchema, type Event } from '../schemas/event.js';
@@ -103,6 +107,19 @@ export function buildKinds(options: KindOptions = { servicePrimaryIPFamily: 'IPv
         source: (o) => o.source?.component ?? '',
         type: (o) => o.type ?? '',
       },
+    }),
+    kind({
+      group: '', version: 'v1', resource: 'configmaps', singular: 'configmap', kind: 'ConfigMap', listKind: 'ConfigMapList',
+      namespaced: true, shortNames: ['cm'], categories: [], verbs: ALL_VERBS, subresources: [],
+      allowCreateOnUpdate: false, nameRule: isDNS1123Subdomain, strategy: configMapStrategy, schema: ConfigMapSchema,
+      fieldSelectors: {},
+    }),
+    kind({
+      group: '', version: 'v1', resource: 'secrets', singular: 'secret', kind: 'Secret', listKind: 'SecretList',
+      namespaced: true, shortNames: [], categories: [], verbs: ALL_VERBS, subresources: [],
+      allowCreateOnUpdate: false, nameRule: isDNS1123Subdomain, strategy: secretStrategy, schema: SecretSchema,
+      // upstream's SelectableFields for Secrets.
+      fieldSelectors: { type: (o) => (o as { type?: string }).type ?? '' },
     }),
     kind({
       group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', singular: 'endpointslice', kind: 'EndpointSlice', listKind: 'EndpointSliceList',

@@ -60,6 +60,11 @@ export function stringMap(description: string): TUnsafe<Record<string, string>> 
   return Type.Unsafe<Record<string, string>>({ type: 'object', additionalProperties: { type: 'string' }, description });
 }
 
+/** map[string][]byte: each value base64 text on the wire (Secret.data, ConfigMap.binaryData). */
+export function byteMap(description: string): TUnsafe<Record<string, string>> {
+  return Type.Unsafe<Record<string, string>>({ type: 'object', additionalProperties: { type: 'string', format: 'byte' }, description });
+}
+
 /**
  * resource.Quantity: canonically a string ("100m", "1Gi"), but YAML manifests
  * often carry bare numbers (`cpu: 1`), which the Go decoder accepts too.

@@ -1,3 +1,4 @@
+import { configMapCells, configMapColumns } from './configmap-columns.js';
 import { defaultCells, defaultColumns } from './default-columns.js';
 import { endpointsCells, endpointsColumns } from './endpoints-columns.js';
 import { endpointSliceCells, endpointSliceColumns } from './endpointslice-columns.js';
@@ -6,6 +7,7 @@ import { leaseCells, leaseColumns } from './lease-columns.js';
 import { namespaceCells, namespaceColumns } from './namespace-columns.js';
 import { nodeCells, nodeColumns } from './node-columns.js';
 import { podCells, podColumns, podRowConditions } from './pod-columns.js';
+import { secretCells, secretColumns } from './secret-columns.js';
 import { serviceCells, serviceColumns } from './service-columns.js';
 import type { KindTable } from './table-types.js';
 
@@ -19,6 +21,8 @@ const KIND_TABLES: ReadonlyMap<string, KindTable> = new Map<string, KindTable>([
   ['namespaces', { columns: namespaceColumns, cells: namespaceCells }],
   ['leases', { columns: leaseColumns, cells: leaseCells }],
   ['events', { columns: eventColumns, cells: eventCells }],
+  ['configmaps', { columns: configMapColumns, cells: configMapCells }],
+  ['secrets', { columns: secretColumns, cells: secretCells }],
 ]);
 
 /** Name and creation time, for a resource without its own printer. */

@@ -82,6 +82,9 @@ describe('skiff server --help', () => {
       ['--service-cidr <cidr>', '"10.96.0.0/16"', 'SKIFF_SERVICE_CIDR'],
       ['--node-port-range <from-to>', '30000-32767', 'SKIFF_NODE_PORT_RANGE'],
       ['--pod-cidr <cidr>', '"10.244.0.0/16"', 'SKIFF_POD_CIDR'],
+      ['--max-requests-inflight <n>', '400', 'SKIFF_MAX_REQUESTS_INFLIGHT'],
+      ['--max-mutating-requests-inflight <n>', '200', 'SKIFF_MAX_MUTATING_REQUESTS_INFLIGHT'],
+      ['--max-watches-per-connection <n>', '100', 'SKIFF_MAX_WATCHES_PER_CONNECTION'],
     ] as const) {
       assert.ok(help.includes(flag), `${flag} in help`);
       assert.ok(help.includes(`default: ${defaultValue}`), `default ${defaultValue} in help`);
@@ -98,6 +101,9 @@ describe('skiff server flag validation', { concurrency: true }, () => {
     { args: ['--node-port-range', '32767-30000'], mentions: ['--node-port-range', 'is not a port range'] },
     { args: ['--port', '70000'], mentions: ['--port', 'is not a port number'] },
     { args: [], env: { SKIFF_POD_CIDR: '10.244.0.0/99' }, mentions: ['SKIFF_POD_CIDR', 'is not a valid CIDR'] },
+    { args: ['--max-requests-inflight', '-1'], mentions: ['--max-requests-inflight', '"-1" is not a non-negative integer'] },
+    { args: ['--audit-log-path', '/nonexistent/audit.log'], mentions: ['--audit-log-path', 'the folder of "/nonexistent/audit.log" does not exist'] },
+    { args: ['--encryption-key-file', '/nonexistent/encryption.yaml'], mentions: ['--encryption-key-file', 'cannot read /nonexistent/encryption.yaml'] },
   ];
   for (const c of cases) {
     const shown = c.env ? Object.entries(c.env).map(([k, v]) => `${k}=${v}`).join(' ') : c.args.join(' ');

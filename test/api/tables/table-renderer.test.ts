@@ -45,10 +45,10 @@ function parse(text: string): Table {
 
 describe('KubeTableRenderer', () => {
   it('supports the kinds it has printers for', () => {
-    for (const resource of ['pods', 'services', 'endpoints', 'endpointslices', 'nodes', 'namespaces', 'leases', 'events']) {
+    for (const resource of ['pods', 'services', 'endpoints', 'endpointslices', 'nodes', 'namespaces', 'leases', 'events', 'configmaps', 'secrets']) {
       assert.equal(renderer.supports(resource), true, resource);
     }
-    assert.equal(renderer.supports('configmaps'), false);
+    assert.equal(renderer.supports('widgets'), false);
   });
 
   it('renders a list as a meta.k8s.io/v1 Table with every column', () => {
@@ -132,15 +132,15 @@ describe('KubeTableRenderer', () => {
   });
 
   it('falls back to Name and Created At for a resource without a printer', () => {
-    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', creationTimestamp: '2024-05-01T10:00:00Z' } } as KubeObject;
-    const table = parse(renderer.renderList('configmaps', list([cm]), undefined));
+    const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'cfg', creationTimestamp: '2024-05-01T10:00:00Z' } } as KubeObject;
+    const table = parse(renderer.renderList('widgets', list([widget]), undefined));
     assert.deepEqual(table.columnDefinitions.map((c) => c.name), ['Name', 'Created At']);
     assert.deepEqual(table.rows[0]!.cells, ['cfg', '2024-05-01T10:00:00Z']);
   });
 
   it('renders malformed items without throwing', () => {
     const junk = [null, 42, {}, { metadata: null }] as unknown as KubeObject[];
-    for (const resource of ['pods', 'services', 'endpoints', 'endpointslices', 'nodes', 'namespaces', 'leases', 'events']) {
+    for (const resource of ['pods', 'services', 'endpoints', 'endpointslices', 'nodes', 'namespaces', 'leases', 'events', 'configmaps', 'secrets']) {
       const table = parse(renderer.renderList(resource, list(junk), undefined));
       assert.equal(table.rows.length, junk.length);
       assert.deepEqual(table.rows[0]!.object, { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: {} });
