@@ -14,6 +14,8 @@ const EXIT_TIMEOUT_MS = 15_000;
 export interface SkiffOptions {
   env?: Record<string, string>;
   cwd?: string;
+  /** A command that runs the skiff process given as its trailing arguments (e.g. `strace ... --`). */
+  wrapper?: string[];
 }
 
 export interface Exit {
@@ -45,7 +47,8 @@ export class SkiffProcess {
   }
 
   static spawn(args: string[], options: SkiffOptions = {}): SkiffProcess {
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+    const argv = [...(options.wrapper ?? []), process.execPath, '--import', TSX, MAIN, ...args];
+    const child = spawn(argv[0]!, argv.slice(1), {
       cwd: options.cwd ?? REPO_ROOT,
       env: cleanEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
