@@ -165,16 +165,11 @@ const cases: Case[] = [
 ];
 
 describe('fields Kubernetes omits when empty', () => {
-  let server: TestServer;
+  const cluster = serverWithNamespace();
   let api: ClusterClient;
-
-  before(async () => {
-    server = await startTestServer();
-    api = new ClusterClient(server.url);
-    await api.create('/api/v1/namespaces', { metadata: { name: NS } });
-  });
-  after(async () => {
-    await server.close();
+  let server: { url: string };
+  before(() => {
+    ({ api, server } = cluster);
   });
 
   for (const c of cases) {
@@ -223,16 +218,10 @@ describe('fields Kubernetes omits when empty', () => {
 });
 
 describe('fields Kubernetes omits when empty, in what the controllers write', () => {
-  let server: TestServer;
+  const cluster = serverWithNamespace();
   let api: ClusterClient;
-
-  before(async () => {
-    server = await startTestServer();
-    api = new ClusterClient(server.url);
-    await api.create('/api/v1/namespaces', { metadata: { name: NS } });
-  });
-  after(async () => {
-    await server.close();
+  before(() => {
+    ({ api } = cluster);
   });
 
   it('Endpoints of an unnamed Service port have no port name; EndpointSlices keep name ""', async () => {
@@ -258,6 +247,20 @@ describe('fields Kubernetes omits when empty, in what the controllers write', ()
     assertNoEmptyOmitempty('Node', await api.get('/api/v1/nodes/node-s'), 'node');
   });
 });
+
+/** A test server holding the namespace NS, started before and closed after the enclosing suite. */
+function serverWithNamespace(): { api: ClusterClient; server: TestServer } {
+  const cluster = {} as { api: ClusterClient; server: TestServer };
+  before(async () => {
+    cluster.server = await startTestServer();
+    cluster.api = new ClusterClient(cluster.server.url);
+    await cluster.api.create('/api/v1/namespaces', { metadata: { name: NS } });
+  });
+  after(async () => {
+    await cluster.server?.close();
+  });
+  return cluster;
+}
 
 /** `stored` with the empty fields of `body` put back, at every depth: the same update, spelled as the client first did. */
 function withEmptiesOf(body: unknown, stored: unknown): unknown {
