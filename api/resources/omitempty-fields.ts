@@ -5,6 +5,7 @@
 // so an omitempty field holding its zero value never reaches a client.
 // Read from kubernetes/api 10b39a39bcee and kubernetes/apimachinery eed236ceee2c;
 // fields newer than the 1.32 API skiff reports are harmless (never sent).
+// Written by write-omitempty-fields.ts; do not edit by hand.
 //
 // One entry per Go struct, keyed `<group>.<version>.<Type>`, listing only the
 // fields that matter: an omission rule, a nested struct to descend into, or
