@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system tools the tests drive for real (nft, iptables, ip, dig,
-# docker-compose for validating the compose file, the official Python client) when any is missing.
+# docker-compose for validating the compose file, the official Python client,
+# strace for counting the store's syncs) when any is missing.
 # Quick when everything is present; needs root (or sudo) otherwise.
 set -euo pipefail
 missing=()
@@ -10,6 +11,7 @@ command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v dig >/dev/null 2>&1 || missing+=(dnsutils)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 /usr/bin/python3 -c 'import kubernetes' >/dev/null 2>&1 || missing+=(python3-kubernetes)
+command -v strace >/dev/null 2>&1 || missing+=(strace)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -61,11 +61,18 @@ function compareKeys(a: { namespace: string; name: string }, b: { namespace: str
 }
 
 /**
+ * SQLite's `synchronous` setting for every store. In WAL mode FULL syncs the
+ * WAL at each commit, so a commit is on disk before the write is answered and
+ * survives power loss, not only the death of the process (NORMAL syncs only at
+ * checkpoints). Group commit keeps that to one sync per group of writes.
+ */
+export const SQLITE_SYNCHRONOUS = 'FULL';
+
+/**
  * The embedded backend: one SQLite file in WAL mode. Writes take the database
  * write lock (BEGIN IMMEDIATE), so several server processes may share a file and
- * still see one global revision order. With WAL and synchronous=NORMAL a
- * committed transaction survives the death of the process (kill -9); only an
- * operating-system crash may lose the last commits.
+ * still see one global revision order. Every commit is synced before it returns
+ * (see SQLITE_SYNCHRONOUS).
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
@@ -80,7 +87,7 @@ export class SqliteStore implements Store {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma(`synchronous = ${SQLITE_SYNCHRONOUS}`);
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
     // The default 2 MiB page cache makes a store of a few tens of thousands of
     // objects read pages back from the file on every write; 64 MiB keeps the

@@ -14,6 +14,7 @@ import {
 } from '../../storage/store.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
 import { generateName, newUid, timestamp } from './object-meta-defaults.js';
+import { omitEmptyPruner, type OmitEmptyPruner } from './omitempty.js';
 import { apiVersionOf, type ResourceKind } from './resource-kind.js';
 import type { KubeObject } from './strategy.js';
 import type { AdmissionHooks } from '../admission/admission-hooks.js';
@@ -64,6 +65,7 @@ type WritePlan<R> = (txn: StoreTransaction) => R;
  */
 export class GenericRegistry<T extends KubeObject = KubeObject> {
   readonly apiVersion: string;
+  private readonly pruneEmpty: OmitEmptyPruner | undefined;
 
   constructor(
     readonly kind: ResourceKind<T>,
@@ -71,6 +73,7 @@ export class GenericRegistry<T extends KubeObject = KubeObject> {
     private readonly hooks: AdmissionHooks<T> = {},
   ) {
     this.apiVersion = apiVersionOf(kind);
+    this.pruneEmpty = omitEmptyPruner(kind.kind);
   }
 
   /** `pods`, or `endpointslices.discovery.k8s.io`: how Kubernetes names a resource in messages. */
@@ -390,6 +393,9 @@ export class GenericRegistry<T extends KubeObject = KubeObject> {
     if (name !== undefined && meta.name && meta.name !== name) {
       throw new BadRequestError(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
     }
+    // Where upstream decodes into Go structs: an empty omitempty field is no field,
+    // for defaulting and validation as much as for what is stored and served.
+    this.pruneEmpty?.(object as Record<string, unknown>);
     if (name !== undefined && !meta.name) meta.name = name;
     // kubectl expose sends creationTimestamp: null; the server owns the field.
     if (meta.creationTimestamp === null) delete meta.creationTimestamp;

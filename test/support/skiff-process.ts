@@ -15,6 +15,8 @@ export interface SkiffOptions {
   /** Added to the test run's environment, from which every SKIFF_* variable is removed. */
   env?: Record<string, string>;
   cwd?: string;
+  /** A command that runs the skiff process given as its trailing arguments (e.g. `strace ... --`). */
+  wrapper?: string[];
 }
 
 export interface Exit {
@@ -46,7 +48,8 @@ export class SkiffProcess {
   }
 
   static spawn(args: string[], options: SkiffOptions = {}): SkiffProcess {
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+    const argv = [...(options.wrapper ?? []), process.execPath, '--import', TSX, MAIN, ...args];
+    const child = spawn(argv[0]!, argv.slice(1), {
       cwd: options.cwd ?? REPO_ROOT,
       env: cleanEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],

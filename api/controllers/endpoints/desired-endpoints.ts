@@ -67,7 +67,9 @@ export function computeEndpointSubsets(service: Service, pods: Iterable<Pod>, no
     for (const servicePort of servicePorts) {
       const number = findPort(pod, servicePort);
       if (number === undefined) continue;
-      const port: EndpointPort = { name: servicePort.name ?? '', port: number, protocol: servicePort.protocol ?? 'TCP' };
+      // EndpointPort.name is omitempty: an unnamed Service port gives a port without a name.
+      const port: EndpointPort = { port: number, protocol: servicePort.protocol ?? 'TCP' };
+      if (servicePort.name) port.name = servicePort.name;
       if (servicePort.appProtocol !== undefined) port.appProtocol = servicePort.appProtocol;
       add([port]);
     }
