@@ -13,6 +13,8 @@ const KIND_MESSAGES: Readonly<Record<string, Readonly<Record<string, string>>>> 
     Endpoints: 'k8s.io.api.core.v1.Endpoints',
     Event: 'k8s.io.api.core.v1.Event',
     Binding: 'k8s.io.api.core.v1.Binding',
+    ConfigMap: 'k8s.io.api.core.v1.ConfigMap',
+    Secret: 'k8s.io.api.core.v1.Secret',
     // client-go's typed Delete sends its options in the group-version of the resource.
     DeleteOptions: 'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions',
   },

@@ -17,7 +17,7 @@ interface Service {
   };
 }
 
-describe('kubectl create namespace|service (protobuf bodies) against skiff', () => {
+describe('kubectl create namespace|service|configmap|secret (protobuf bodies) against skiff', () => {
   let kubectl: KubectlSession;
   before(async () => {
     kubectl = await KubectlSession.start();
@@ -36,6 +36,18 @@ describe('kubectl create namespace|service (protobuf bodies) against skiff', () 
     // The same protobuf body again is a conflict on the name, reported the Kubernetes way.
     const again = await kubectl.fails(['create', 'namespace', 'gen-ns']);
     assert.equal(again, 'Error from server (AlreadyExists): namespaces "gen-ns" already exists\n');
+  });
+
+  it('creates a ConfigMap and a Secret with kubectl create configmap|secret generic --from-literal', async () => {
+    assert.equal(await kubectl.ok(['create', 'configmap', 'gen-cm', '--from-literal=level=debug', '--from-literal=mode=fast']), 'configmap/gen-cm created\n');
+    const configMap = await kubectl.json<{ data: Record<string, string> }>(['get', 'configmap', 'gen-cm']);
+    assert.deepEqual(configMap.data, { level: 'debug', mode: 'fast' });
+    assert.equal(await kubectl.ok(['create', 'secret', 'generic', 'gen-secret', '--from-literal=password=s3cr3t']), 'secret/gen-secret created\n');
+    const secret = await kubectl.json<{ type: string; data: Record<string, string> }>(['get', 'secret', 'gen-secret']);
+    assert.equal(secret.type, 'Opaque');
+    assert.equal(Buffer.from(secret.data.password ?? '', 'base64').toString(), 's3cr3t');
+    const row = rowNamed(await kubectl.ok(['get', 'secrets']), 'gen-secret');
+    assert.deepEqual([row?.[1], row?.[2]], ['Opaque', '1']);
   });
 
   it('creates a ClusterIP service with kubectl create service clusterip', async () => {

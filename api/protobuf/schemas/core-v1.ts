@@ -36,6 +36,19 @@ message AzureFileVolumeSource {
   optional string shareName = 2 [(emitZero) = true];
   optional bool readOnly = 3;
 }
+message ConfigMap {
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta metadata = 1;
+  map<string, string> data = 2;
+  map<string, bytes> binaryData = 3;
+  optional bool immutable = 4 [(emitZero) = true];
+}
+message Secret {
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta metadata = 1;
+  map<string, bytes> data = 2;
+  optional string type = 3;
+  map<string, string> stringData = 4;
+  optional bool immutable = 5 [(emitZero) = true];
+}
 message Binding {
   optional .k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta metadata = 1;
   optional ObjectReference target = 2;

@@ -112,6 +112,14 @@ export const KIND_SAMPLES: Record<string, Sample> = {
     apiVersion: 'v1', kind: 'Binding', metadata: { name: 'web-0', namespace: 'default' },
     target: { apiVersion: 'v1', kind: 'Node', name: 'node-a' },
   },
+  'v1/ConfigMap': {
+    apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata('settings', 'default'),
+    data: { 'app.conf': 'level=debug\n', empty: '' }, binaryData: { 'logo.png': 'iVBORw0KGgo=' }, immutable: false,
+  },
+  'v1/Secret': {
+    apiVersion: 'v1', kind: 'Secret', metadata: metadata('credentials', 'default'),
+    type: 'kubernetes.io/basic-auth', data: { username: 'YWRtaW4=', password: 'czNjcjN0' }, immutable: true,
+  },
   'v1/DeleteOptions': {
     apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid: 'u-2', resourceVersion: '42' }, propagationPolicy: 'Foreground', dryRun: ['All'],
   },

@@ -100,7 +100,7 @@ describe('Kubernetes protobuf bodies decode to the JSON of the same object', () 
   });
 
   it('rejects a kind without a schema, a missing kind, and encoded or foreign content', () => {
-    rejects(envelope('v1', 'ConfigMap', 'k8s.io.api.core.v1.Namespace', {}), /no kind "ConfigMap" is registered for version "v1"/);
+    rejects(envelope('v1', 'PersistentVolume', 'k8s.io.api.core.v1.Namespace', {}), /no kind "PersistentVolume" is registered for version "v1"/);
     rejects(envelope('apps/v1', 'Pod', 'k8s.io.api.core.v1.Pod', {}), /no kind "Pod" is registered for version "apps\/v1"/);
     rejects(envelope('v1', '', 'k8s.io.api.core.v1.Pod', {}), /'Kind' is missing/);
     rejects(envelope('v1', 'Pod', 'k8s.io.api.core.v1.Pod', {}, { contentEncoding: 'gzip' }), /content encoding "gzip" is not supported/);
