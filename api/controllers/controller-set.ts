@@ -4,12 +4,8 @@ import type { GenericRegistry } from '../resources/generic-registry.js';
 import type { KubeObject } from '../resources/strategy.js';
 import type { ServerConfig } from '../server-config.js';
 import type { WatchHub } from '../watch/watch-hub.js';
+import type { Controller } from './controller.js';
 import { networkControllers } from './network-controllers.js';
-
-export interface Controller {
-  start(): void;
-  stop(): Promise<void> | void;
-}
 
 export interface ControllerSet {
   stop(): Promise<void>;

@@ -10,7 +10,7 @@ import type { Pod } from '../schemas/pod.js';
 import type { Service } from '../schemas/service.js';
 import type { ServerConfig } from '../server-config.js';
 import type { WatchHub } from '../watch/watch-hub.js';
-import type { Controller } from './controller-set.js';
+import type { Controller } from './controller.js';
 import { EndpointSliceController } from './endpoints/endpointslice-controller.js';
 import { EndpointsController } from './endpoints/endpoints-controller.js';
 import { NodeLifecycleController } from './node-lifecycle/node-lifecycle-controller.js';

@@ -3,7 +3,7 @@ import type { GenericRegistry } from '../../resources/generic-registry.js';
 import type { Endpoints } from '../../schemas/endpoints.js';
 import type { Store } from '../../../storage/store.js';
 import type { WatchHub } from '../../watch/watch-hub.js';
-import type { Controller } from '../controller-set.js';
+import type { Controller } from '../controller.js';
 import { CoalescingQueue } from '../coalescing-queue.js';
 import { TRIGGER_TIME_ANNOTATION, formatRfc3339Nano, hasManagedEndpoints } from './pod-endpoint-rules.js';
 import { desiredEndpoints } from './desired-endpoints.js';

@@ -3,7 +3,7 @@ import type { GenericRegistry } from '../../resources/generic-registry.js';
 import type { EndpointSlice } from '../../schemas/endpointslice.js';
 import type { Store } from '../../../storage/store.js';
 import type { WatchHub } from '../../watch/watch-hub.js';
-import type { Controller } from '../controller-set.js';
+import type { Controller } from '../controller.js';
 import { CoalescingQueue } from '../coalescing-queue.js';
 import { SERVICE_NAME_LABEL } from '../../resources/endpointslice.js';
 import { formatRfc3339Nano, hasManagedEndpoints } from './pod-endpoint-rules.js';

@@ -7,7 +7,7 @@ import type { Lease } from '../../schemas/lease.js';
 import type { Node, NodeCondition } from '../../schemas/node.js';
 import type { Pod } from '../../schemas/pod.js';
 import type { WatchHub } from '../../watch/watch-hub.js';
-import type { Controller } from '../controller-set.js';
+import type { Controller } from '../controller.js';
 import type { LocalInformer } from '../local-informer.js';
 import { isNodeLost, nodeReadyCondition } from './node-conditions.js';
 import { POD_NODE_INDEX, podNodeIndexValues } from '../scheduler/pod-node-index.js';

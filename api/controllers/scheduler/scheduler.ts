@@ -6,7 +6,7 @@ import { timestamp } from '../../resources/object-meta-defaults.js';
 import type { Node } from '../../schemas/node.js';
 import type { Pod } from '../../schemas/pod.js';
 import type { WatchHub } from '../../watch/watch-hub.js';
-import type { Controller } from '../controller-set.js';
+import type { Controller } from '../controller.js';
 import { CoalescingQueue } from '../coalescing-queue.js';
 import type { LocalInformer } from '../local-informer.js';
 import { nodeReadyCondition } from '../node-lifecycle/node-conditions.js';
