@@ -23,6 +23,9 @@ import { namespaceCascadeHooks } from './resources/namespace-cascade.js';
 import { startControllers, admissionHooksFor, type ControllerSet } from './controllers/controller-set.js';
 import { registerBindingRoute } from './http/binding-route.js';
 import { repairAllocations } from './allocators/repair.js';
+import { installAuthentication } from './auth/authentication-hook.js';
+import { RequestAuthenticator } from './auth/request-authenticator.js';
+import type { TokenAuthenticator } from './auth/token-authenticator.js';
 
 /** Namespaces Kubernetes creates at start-up. */
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -55,6 +58,9 @@ export class SkiffServer {
     const store = new SqliteStore({ path: config.dataPath });
     const hub = new WatchHub(store, config.watchHub);
     const app = Fastify({
+      // Client certificates are optional (tokens and anonymous health checks need none)
+      // but verified against the client CA when given; authentication reads the verdict.
+      ...(config.tls ? { https: { key: config.tls.key, cert: config.tls.cert, ca: config.tls.clientCa, requestCert: true, rejectUnauthorized: false } } : {}),
       logger: { level: config.logLevel },
       // Two log lines per request drown what matters; failures are logged by the error handler.
       logController: new LogController({ disableRequestLogging: true }),
@@ -64,7 +70,7 @@ export class SkiffServer {
       ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, strict: false, allErrors: false } },
       forceCloseConnections: 'idle',
       return503OnClosing: true,
-    });
+    }) as unknown as FastifyInstance;
     const kinds = buildKinds({ servicePrimaryIPFamily: parseCidr(config.serviceCidr).family === 6 ? 'IPv6' : 'IPv4' });
     const registries = new Map<string, GenericRegistry<KubeObject>>();
     const hooks = new Map<string, AdmissionHooks<KubeObject>>();
@@ -90,6 +96,7 @@ export class SkiffServer {
     const routes = new RouteTable();
     registerContentTypes(app, MAX_BODY_BYTES);
     installErrorHandling(app, routes);
+    installAuthentication(app, this.config.tls ? new RequestAuthenticator(this.tokenAuthenticators()) : undefined);
     await app.register(swagger, {
       openapi: {
         openapi: '3.0.3',
@@ -145,7 +152,12 @@ export class SkiffServer {
     const port = typeof address === 'object' && address ? address.port : this.config.port;
     const host = this.config.host.includes(':') ? `[${this.config.host}]` : this.config.host;
     this.ready = true;
-    return `http://${host}:${port}`;
+    return `${this.config.tls ? 'https' : 'http'}://${host}:${port}`;
+  }
+
+  /** Bearer-token sources, in the order they are asked. */
+  private tokenAuthenticators(): TokenAuthenticator[] {
+    return [...this.config.tokenAuthenticators];
   }
 
   compact(): number {

@@ -18,7 +18,7 @@ export interface ServerProcess {
 }
 
 export async function startServerProcess(dataPath: string, args: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/cli/main.ts', 'server', '--host', '127.0.0.1', '--port', '0', '--data', dataPath, '--log-level', 'warn', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'api/cli/main.ts', 'server', '--host', '127.0.0.1', '--port', '0', '--data', dataPath, '--log-level', 'warn', '--insecure-serve-http', ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

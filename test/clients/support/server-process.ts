@@ -92,7 +92,7 @@ export class ServerProcess {
   private async spawn(): Promise<void> {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'api/cli/main.ts', 'server', '--host', '127.0.0.1', '--port', String(this.port), '--data', this.dataFile, '--log-level', 'warn', ...this.args],
+      ['--import', 'tsx', 'api/cli/main.ts', 'server', '--host', '127.0.0.1', '--port', String(this.port), '--data', this.dataFile, '--log-level', 'warn', '--insecure-serve-http', ...this.args],
       { cwd: REPO_ROOT, env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.child = child;
