@@ -26,6 +26,10 @@ import { repairAllocations } from './allocators/repair.js';
 import { installAuthentication } from './auth/authentication-hook.js';
 import { RequestAuthenticator } from './auth/request-authenticator.js';
 import type { TokenAuthenticator } from './auth/token-authenticator.js';
+import { ServiceAccountTokens } from './auth/service-account-token.js';
+import { ServiceAccountTokenAuthenticator } from './auth/service-account-authenticator.js';
+import { newSigningKeyPair } from './pki/pki-folder.js';
+import { registerTokenRequestRoute } from './http/token-request-route.js';
 
 /** Namespaces Kubernetes creates at start-up. */
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -51,6 +55,7 @@ export class SkiffServer {
     readonly hub: WatchHub,
     readonly registries: Registries,
     readonly kinds: readonly ResourceKind<KubeObject>[],
+    readonly serviceAccountTokens: ServiceAccountTokens,
   ) {}
 
   static async create(overrides: Partial<ServerConfig> = {}): Promise<SkiffServer> {
@@ -86,7 +91,9 @@ export class SkiffServer {
         hooks.set(resource, existing ? chainHooks(existing, hook) : hook);
       }
     }
-    const server = new SkiffServer(config, app, store, hub, registries, kinds);
+    // Without a key from the PKI folder (plain-HTTP tests), tokens are signed with one that lives as long as the process.
+    const serviceAccountTokens = await ServiceAccountTokens.create(config.serviceAccountKeys ?? newSigningKeyPair(), config.serviceAccountIssuer);
+    const server = new SkiffServer(config, app, store, hub, registries, kinds, serviceAccountTokens);
     await server.buildRoutes();
     return server;
   }
@@ -122,6 +129,7 @@ export class SkiffServer {
     };
     for (const registry of this.registries.values()) registerResourceRoutes(app, registry, context);
     registerBindingRoute(app, routes, this.registry('pods'), () => this.hub.notify());
+    await registerTokenRequestRoute(app, routes, this.registry('serviceaccounts'), this.serviceAccountTokens);
     registerDiscoveryRoutes(app, routes, this.kinds);
     registerHealthRoutes(app, routes, () => this.ready);
     registerOpenApiRoutes(app, routes, this.kinds);
@@ -157,7 +165,12 @@ export class SkiffServer {
 
   /** Bearer-token sources, in the order they are asked. */
   private tokenAuthenticators(): TokenAuthenticator[] {
-    return [...this.config.tokenAuthenticators];
+    const accounts = this.registry('serviceaccounts');
+    const currentUid = (namespace: string, name: string): string | undefined => {
+      const stored = this.store.get(accounts.key(namespace, name));
+      return stored ? accounts.decode(stored).metadata?.uid : undefined;
+    };
+    return [new ServiceAccountTokenAuthenticator(this.serviceAccountTokens, currentUid), ...this.config.tokenAuthenticators];
   }
 
   compact(): number {

@@ -108,6 +108,10 @@ export const leasePatchSchema: PatchSchema = {
   fields: { ...objectMeta },
 };
 
+export const serviceAccountPatchSchema: PatchSchema = {
+  fields: { ...objectMeta, secrets: mergeByKey('name'), imagePullSecrets: atomic },
+};
+
 export const eventPatchSchema: PatchSchema = {
   fields: { ...objectMeta },
 };
@@ -122,4 +126,5 @@ export const patchSchemas: Readonly<Record<string, PatchSchema>> = {
   endpointslices: endpointSlicePatchSchema,
   leases: leasePatchSchema,
   events: eventPatchSchema,
+  serviceaccounts: serviceAccountPatchSchema,
 };
