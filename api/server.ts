@@ -170,7 +170,8 @@ export class SkiffServer {
       const stored = this.store.get(accounts.key(namespace, name));
       return stored ? accounts.decode(stored).metadata?.uid : undefined;
     };
-    return [new ServiceAccountTokenAuthenticator(this.serviceAccountTokens, currentUid), ...this.config.tokenAuthenticators];
+    // Upstream's order: static tokens first, then ServiceAccount JWTs.
+    return [...this.config.tokenAuthenticators, new ServiceAccountTokenAuthenticator(this.serviceAccountTokens, currentUid)];
   }
 
   compact(): number {

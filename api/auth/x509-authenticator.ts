@@ -15,8 +15,20 @@ function asList(value: string | string[] | undefined): string[] {
   return Array.isArray(value) ? value : [value];
 }
 
+// The handshake's verdict holds for the connection's life; keep-alive requests reuse it.
+const verdicts = new WeakMap<TLSSocket, ClientCertificateResult>();
+
 /** What the TLS handshake proved about the client: nothing, a user, or a certificate that failed verification. */
 export function authenticateClientCertificate(socket: TLSSocket): ClientCertificateResult {
+  let verdict = verdicts.get(socket);
+  if (!verdict) {
+    verdict = verify(socket);
+    verdicts.set(socket, verdict);
+  }
+  return verdict;
+}
+
+function verify(socket: TLSSocket): ClientCertificateResult {
   const peer = socket.getPeerCertificate();
   if (!peer || Object.keys(peer).length === 0) return { kind: 'none' };
   // rejectUnauthorized is off so that certificates stay optional; OpenSSL's verdict is here.

@@ -1,7 +1,7 @@
 import { createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCertificateAuthority, issueCertificate, type CertificateAndKey } from './certificates.js';
+import type { CertificateAndKey } from './certificates.js';
 
 // The folder that holds the cluster's secrets, laid out as kubeadm's
 // /etc/kubernetes/pki: ca.crt/ca.key, apiserver.crt/apiserver.key and the
@@ -83,11 +83,13 @@ export function readCertificateAuthority(dir: string): CertificateAndKey {
  * nears expiry) and the ServiceAccount signing pair.
  */
 export async function ensureClusterPki(dir: string, identity: ServingIdentity): Promise<ClusterPki> {
+  // The X.509 library is large; a server that finds its PKI in place, or serves plain HTTP, never loads it.
+  const certificates = (): Promise<typeof import('./certificates.js')> => import('./certificates.js');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   let ca = readPair(dir, CA_CERT_FILE, CA_KEY_FILE);
   let caIsNew = false;
   if (!ca) {
-    ca = await createCertificateAuthority('skiff-ca');
+    ca = await (await certificates()).createCertificateAuthority('skiff-ca');
     writeSecret(join(dir, CA_KEY_FILE), ca.key);
     writeFileSync(join(dir, CA_CERT_FILE), ca.cert);
     caIsNew = true;
@@ -95,7 +97,7 @@ export async function ensureClusterPki(dir: string, identity: ServingIdentity): 
   const names = servingSubjectNames(identity);
   let serving = readPair(dir, SERVING_CERT_FILE, SERVING_KEY_FILE);
   if (!serving || caIsNew || !coversAll(serving.cert, names)) {
-    serving = await issueCertificate(ca, { commonName: 'kube-apiserver', usage: 'server', ...names });
+    serving = await (await certificates()).issueCertificate(ca, { commonName: 'kube-apiserver', usage: 'server', ...names });
     writeSecret(join(dir, SERVING_KEY_FILE), serving.key);
     writeFileSync(join(dir, SERVING_CERT_FILE), serving.cert);
   }

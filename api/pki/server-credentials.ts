@@ -4,7 +4,6 @@ import { dirname, join } from 'node:path';
 import { isIP } from 'node:net';
 import { addressAt, parseCidr } from '../allocators/cidr.js';
 import type { ServerConfig } from '../server-config.js';
-import { ensureClusterPki } from './pki-folder.js';
 
 // Turns the server's security flags into the TLS material and signing keys the
 // server is created with: the PKI folder's by default, or files the operator gives.
@@ -53,6 +52,7 @@ export async function resolveServerCredentials(flags: SecurityFlags): Promise<Se
   const explicit = flags.pkiDir ?? defaultPkiDir(flags.dataPath);
   const pkiDir = explicit ?? mkdtempSync(join(tmpdir(), 'skiff-pki-'));
   const firstClusterIp = addressAt(parseCidr(flags.serviceCidr), 1n);
+  const { ensureClusterPki } = await import('./pki-folder.js');
   const pki = await ensureClusterPki(pkiDir, { hosts: [flags.host, firstClusterIp] });
   const read = (path: string): string => readFileSync(path, 'utf8');
   return {
