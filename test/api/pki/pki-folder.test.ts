@@ -1,7 +1,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureClusterPki } from '../../../api/pki/pki-folder.js';
@@ -43,6 +43,18 @@ describe('the PKI folder', () => {
     assert.deepEqual(moved.serviceAccount, first.serviceAccount);
     assert.notEqual(moved.serving.cert, first.serving.cert);
     assert.ok(new X509Certificate(moved.serving.cert).checkHost('skiff.example'));
+  });
+
+  it('serves certificates given by --tls-cert-file, --tls-private-key-file and --client-ca-file instead', async () => {
+    const dir = tempDir();
+    const own = await ensureClusterPki(join(dir, 'own'), { hosts: ['skiff.example'] });
+    writeFileSync(join(dir, 'tls.crt'), own.serving.cert);
+    writeFileSync(join(dir, 'tls.key'), own.serving.key);
+    writeFileSync(join(dir, 'clients.crt'), own.ca.cert);
+    const base = { host: '127.0.0.1', dataPath: join(dir, 'skiff.db'), serviceCidr: '10.96.0.0/16', insecureServeHttp: false };
+    const credentials = await resolveServerCredentials({ ...base, tlsCertFile: join(dir, 'tls.crt'), tlsPrivateKeyFile: join(dir, 'tls.key'), clientCaFile: join(dir, 'clients.crt') });
+    assert.deepEqual(credentials.config.tls, { cert: own.serving.cert, key: own.serving.key, clientCa: own.ca.cert });
+    await assert.rejects(resolveServerCredentials({ ...base, tlsCertFile: join(dir, 'tls.crt') }), /--tls-cert-file and --tls-private-key-file go together/);
   });
 
   it('uses a temporary folder for :memory:', async () => {
