@@ -1,8 +1,18 @@
 import type { CompactionPolicy } from '../storage/store.js';
+import type { TokenAuthenticator } from './auth/token-authenticator.js';
+import type { SigningKeyPair } from './pki/pki-folder.js';
 import { DEFAULT_WATCH_HUB_OPTIONS, type WatchHubOptions } from './watch/watch-hub.js';
 import { DEFAULT_WATCH_STREAM_OPTIONS, type WatchStreamOptions } from './http/watch-stream.js';
 import { DEFAULT_LEADER_ELECTION_TIMINGS, type LeaderElectionTimings } from './controllers/leader-election/leader-elector.js';
 import { DEFAULT_INFLIGHT_LIMITS, type InflightLimits } from './http/inflight-limit.js';
+
+/** PEM material for serving TLS and verifying client certificates. */
+export interface TlsMaterial {
+  cert: string;
+  key: string;
+  /** CA bundle client certificates must chain to. */
+  clientCa: string;
+}
 
 export interface ServerConfig {
   host: string;
@@ -34,11 +44,23 @@ export interface ServerConfig {
   encryptionKeyFile?: string;
   /** Where audit.k8s.io/v1 Events are appended, one JSON line per request; '-' is standard output. */
   auditLogPath?: string;
+  /**
+   * Serves HTTPS and authenticates every request when set; absent, the server
+   * speaks plain HTTP and every request is the superuser (--insecure-serve-http;
+   * what in-process tests use unless they are about security).
+   */
+  tls: TlsMaterial | undefined;
+  /** Signs and verifies ServiceAccount tokens; a fresh in-memory pair when absent. */
+  serviceAccountKeys: SigningKeyPair | undefined;
+  /** The `iss` of ServiceAccount tokens, and the audience they are issued for by default. */
+  serviceAccountIssuer: string;
+  /** Bearer-token sources tried after ServiceAccount tokens (e.g. --token-auth-file). */
+  tokenAuthenticators: readonly TokenAuthenticator[];
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = {
   host: '127.0.0.1',
-  port: 8080,
+  port: 6443,
   dataPath: './data/skiff.db',
   serviceCidr: '10.96.0.0/16',
   nodePortRange: { from: 30000, to: 32767 },
@@ -53,4 +75,9 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = {
   controllers: true,
   leaderElection: DEFAULT_LEADER_ELECTION_TIMINGS,
   inflight: DEFAULT_INFLIGHT_LIMITS,
+  tls: undefined,
+  serviceAccountKeys: undefined,
+  // kubeadm's default --service-account-issuer.
+  serviceAccountIssuer: 'https://kubernetes.default.svc.cluster.local',
+  tokenAuthenticators: [],
 };

@@ -29,6 +29,13 @@ import { registerBindingRoute } from './http/binding-route.js';
 import { AuditLog, installAuditLog } from './audit/audit-log.js';
 import { loadEncryptionConfig } from './encryption/encryption-config.js';
 import { installInflightLimits, type InflightCounters } from './http/inflight-limit.js';
+import { installAuthentication } from './auth/authentication-hook.js';
+import { RequestAuthenticator } from './auth/request-authenticator.js';
+import type { TokenAuthenticator } from './auth/token-authenticator.js';
+import { ServiceAccountTokens } from './auth/service-account-token.js';
+import { ServiceAccountTokenAuthenticator } from './auth/service-account-authenticator.js';
+import { newSigningKeyPair } from './pki/pki-folder.js';
+import { registerTokenRequestRoute } from './http/token-request-route.js';
 
 /** Namespaces Kubernetes creates at start-up. */
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -57,6 +64,7 @@ export class SkiffServer {
     readonly hub: WatchHub,
     readonly registries: Registries,
     readonly kinds: readonly ResourceKind<KubeObject>[],
+    readonly serviceAccountTokens: ServiceAccountTokens,
   ) {}
 
   static async create(overrides: Partial<ServerConfig> = {}): Promise<SkiffServer> {
@@ -65,6 +73,9 @@ export class SkiffServer {
     const store = new SqliteStore({ path: config.dataPath, transformers });
     const hub = new WatchHub(store, config.watchHub);
     const app = Fastify({
+      // Client certificates are optional (tokens and anonymous health checks need none)
+      // but verified against the client CA when given; authentication reads the verdict.
+      ...(config.tls ? { https: { key: config.tls.key, cert: config.tls.cert, ca: config.tls.clientCa, requestCert: true, rejectUnauthorized: false } } : {}),
       logger: { level: config.logLevel },
       // Two log lines per request drown what matters; failures are logged by the error handler.
       logController: new LogController({ disableRequestLogging: true }),
@@ -74,13 +85,15 @@ export class SkiffServer {
       ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, strict: false, allErrors: false } },
       forceCloseConnections: 'idle',
       return503OnClosing: true,
-    });
+    }) as unknown as FastifyInstance;
     const kinds = buildKinds({ servicePrimaryIPFamily: parseCidr(config.serviceCidr).family === 6 ? 'IPv6' : 'IPv4' });
     const registries = new Map<string, GenericRegistry<KubeObject>>();
     const admission: AdmissionChain = new Map();
     for (const kind of kinds) registries.set(kind.resource, new GenericRegistry(kind, store, deferredHooks(kind.resource, admission)));
     for (const [resource, hooks] of admissionChain(config, registries, app.log)) admission.set(resource, hooks);
-    const server = new SkiffServer(config, app, store, hub, registries, kinds);
+    // Without a key from the PKI folder (plain-HTTP tests), tokens are signed with one that lives as long as the process.
+    const serviceAccountTokens = await ServiceAccountTokens.create(config.serviceAccountKeys ?? newSigningKeyPair(), config.serviceAccountIssuer);
+    const server = new SkiffServer(config, app, store, hub, registries, kinds, serviceAccountTokens);
     await server.buildRoutes();
     return server;
   }
@@ -90,6 +103,7 @@ export class SkiffServer {
     const routes = new RouteTable();
     registerContentTypes(app, MAX_BODY_BYTES);
     installErrorHandling(app, routes);
+    installAuthentication(app, this.config.tls ? new RequestAuthenticator(this.tokenAuthenticators()) : undefined);
     if (this.config.auditLogPath) {
       this.audit = AuditLog.open(this.config.auditLogPath, app.log);
       // Before the limits, so requests they refuse are audited too.
@@ -126,6 +140,7 @@ export class SkiffServer {
     };
     for (const registry of this.registries.values()) registerResourceRoutes(app, registry, context);
     registerBindingRoute(app, routes, this.registry('pods'), () => this.hub.notify());
+    await registerTokenRequestRoute(app, routes, this.registry('serviceaccounts'), this.serviceAccountTokens);
     registerDiscoveryRoutes(app, routes, this.kinds);
     registerHealthRoutes(app, routes, () => this.ready);
     registerOpenApiRoutes(app, routes, this.kinds);
@@ -154,7 +169,18 @@ export class SkiffServer {
     const port = typeof address === 'object' && address ? address.port : this.config.port;
     const host = this.config.host.includes(':') ? `[${this.config.host}]` : this.config.host;
     this.ready = true;
-    return `http://${host}:${port}`;
+    return `${this.config.tls ? 'https' : 'http'}://${host}:${port}`;
+  }
+
+  /** Bearer-token sources, in the order they are asked. */
+  private tokenAuthenticators(): TokenAuthenticator[] {
+    const accounts = this.registry('serviceaccounts');
+    const currentUid = (namespace: string, name: string): string | undefined => {
+      const stored = this.store.get(accounts.key(namespace, name));
+      return stored ? accounts.decode(stored).metadata?.uid : undefined;
+    };
+    // Upstream's order: static tokens first, then ServiceAccount JWTs.
+    return [...this.config.tokenAuthenticators, new ServiceAccountTokenAuthenticator(this.serviceAccountTokens, currentUid)];
   }
 
   compact(): number {

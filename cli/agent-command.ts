@@ -9,7 +9,8 @@ export function agentCommand(): Command {
   const d = AGENT_DEFAULTS;
   return new Command('agent')
     .description('run the node agent: register the node, report pod status, program service forwarding')
-    .addOption(new Option('--server <url>', 'API server URL').env('SKIFF_SERVER').default(d.server))
+    .addOption(new Option('--server <url>', 'API server URL, for a plain-HTTP (--insecure-serve-http) server').env('SKIFF_SERVER').default(d.server))
+    .addOption(new Option('--kubeconfig <path>', "server URL, CA and this node's credentials (skiff kubeconfig --node NAME); its server wins over --server").env('SKIFF_KUBECONFIG'))
     .addOption(new Option('--node <name>', "this node's name (default: the host name)").env('SKIFF_NODE_NAME'))
     .addOption(new Option('--node-ip <ip>', "this node's InternalIP (an IPv4,IPv6 pair for dual stack); NodePorts are served on it (default: first non-loopback IPv4)").env('SKIFF_NODE_IP'))
     .addOption(new Option('--mode <mode>', 'forwarding backend').env('SKIFF_PROXY_MODE').choices(proxyModes).makeOptionMandatory())

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isValidCidr } from '../api/allocators/cidr.js';
 import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../api/server-config.js';
@@ -86,6 +87,11 @@ interface ServerFlags {
   maxWatchesPerConnection: number;
   encryptionKeyFile?: string;
   auditLogPath?: string;
+  insecureServeHttp: boolean;
+  pkiDir?: string;
+  tlsCertFile?: string;
+  tlsPrivateKeyFile?: string;
+  clientCaFile?: string;
 }
 
 export function serverCommand(): Command {
@@ -122,10 +128,23 @@ export function serverCommand(): Command {
       .env('SKIFF_ENCRYPTION_KEY_FILE').argParser(encryptionConfigFile))
     .addOption(new Option('--audit-log-path <path>', "append an audit.k8s.io/v1 Event (Metadata level) per request to this file, one JSON line each; '-' for standard output")
       .env('SKIFF_AUDIT_LOG_PATH').argParser(auditLogPath))
+    .addOption(new Option('--pki-dir <path>', 'folder of the cluster CA, serving certificate and ServiceAccount signing key, made on first start (default: pki/ beside --data; a temporary one for :memory:)').env('SKIFF_PKI_DIR'))
+    .addOption(new Option('--tls-cert-file <path>', 'serving certificate (PEM) to use instead of the one in --pki-dir').env('SKIFF_TLS_CERT_FILE'))
+    .addOption(new Option('--tls-private-key-file <path>', 'private key (PEM) of --tls-cert-file').env('SKIFF_TLS_PRIVATE_KEY_FILE'))
+    .addOption(new Option('--client-ca-file <path>', 'CA bundle (PEM) client certificates are verified against instead of the cluster CA').env('SKIFF_CLIENT_CA_FILE'))
+    .addOption(new Option('--insecure-serve-http', 'serve plain HTTP with no authentication, every request acting as system:admin; only on a loopback --host, for local experiments and tests that are not about security').env('SKIFF_INSECURE_SERVE_HTTP').default(false))
     .action(async (flags: ServerFlags, command: Command) => {
       const leaderElection = { leaseDurationMs: flags.leaderElectLeaseDuration, renewDeadlineMs: flags.leaderElectRenewDeadline, retryPeriodMs: flags.leaderElectRetryPeriod };
       const invalidTimings = validateLeaderElectionTimings(leaderElection);
       if (invalidTimings) command.error(`error: leader election: ${invalidTimings}`, { exitCode: 2 });
+      const { resolveServerCredentials, SecurityFlagError } = await import('../api/pki/server-credentials.js');
+      const credentials = await resolveServerCredentials({ ...flags, dataPath: flags.data }).catch((error: unknown) => {
+        if (error instanceof SecurityFlagError) {
+          process.stderr.write(`error: ${error.message}\n`);
+          process.exit(2);
+        }
+        throw error;
+      });
       const config: Partial<ServerConfig> = {
         host: flags.host,
         port: flags.port,
@@ -145,19 +164,24 @@ export function serverCommand(): Command {
         },
         encryptionKeyFile: flags.encryptionKeyFile,
         auditLogPath: flags.auditLogPath,
+        ...credentials.config,
       };
       // Loaded only once the flags are valid: --help and a bad flag answer without loading the server.
       const { SkiffServer } = await import('../api/server.js');
       const server = await SkiffServer.create(config);
       const url = await server.listen();
       process.stdout.write(`skiff server listening on ${url}\n`);
+      if (credentials.pkiDir) process.stdout.write(`cluster CA and keys in ${credentials.pkiDir}\n`);
       let stopping = false;
       const stop = (signal: string): void => {
         if (stopping) return;
         stopping = true;
         server.app.log.info({ signal }, 'shutting down');
         server.close().then(
-          () => process.exit(0),
+          () => {
+            if (credentials.temporaryPkiDir && credentials.pkiDir) rmSync(credentials.pkiDir, { recursive: true, force: true });
+            process.exit(0);
+          },
           (error: unknown) => {
             server.app.log.error({ err: error }, 'shutdown failed');
             process.exit(1);

@@ -36,11 +36,13 @@ function groupVersions(kinds: readonly ResourceKind<KubeObject>[]): GroupVersion
 }
 
 function subresourceVerbs(subresource: string): string[] {
-  return subresource === 'binding' ? ['create'] : ['get', 'patch', 'update'];
+  return subresource === 'binding' || subresource === 'token' ? ['create'] : ['get', 'patch', 'update'];
 }
 
 function subresourceKind(kind: ResourceKind<KubeObject>, subresource: string): { group: string; version: string; kind: string } {
-  return subresource === 'binding' ? { group: '', version: 'v1', kind: 'Binding' } : { group: kind.group, version: kind.version, kind: kind.kind };
+  if (subresource === 'binding') return { group: '', version: 'v1', kind: 'Binding' };
+  if (subresource === 'token') return { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' };
+  return { group: kind.group, version: kind.version, kind: kind.kind };
 }
 
 function aggregatedGroup(name: string, versions: GroupVersion[]): unknown {

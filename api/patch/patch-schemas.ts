@@ -108,6 +108,10 @@ export const leasePatchSchema: PatchSchema = {
   fields: { ...objectMeta },
 };
 
+export const serviceAccountPatchSchema: PatchSchema = {
+  fields: { ...objectMeta, secrets: mergeByKey('name'), imagePullSecrets: atomic },
+};
+
 export const eventPatchSchema: PatchSchema = {
   fields: { ...objectMeta },
 };
@@ -129,4 +133,5 @@ export const patchSchemas: Readonly<Record<string, PatchSchema>> = {
   events: eventPatchSchema,
   configmaps: configDataPatchSchema,
   secrets: configDataPatchSchema,
+  serviceaccounts: serviceAccountPatchSchema,
 };

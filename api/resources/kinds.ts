@@ -12,6 +12,8 @@ import { NamespaceSchema } from '../schemas/namespace.js';
 import { NodeSchema } from '../schemas/node.js';
 import { PodSchema, type Pod } from '../schemas/pod.js';
 import { ServiceSchema } from '../schemas/service.js';
+import { ServiceAccountSchema } from '../schemas/serviceaccount.js';
+import { serviceAccountStrategy } from './serviceaccount.js';
 import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain } from '../validation/identifiers.js';
 import { endpointSliceStrategy } from './endpointslice.js';
 import { endpointsStrategy } from './endpoints.js';
@@ -120,6 +122,12 @@ export function buildKinds(options: KindOptions = { servicePrimaryIPFamily: 'IPv
       allowCreateOnUpdate: false, nameRule: isDNS1123Subdomain, strategy: secretStrategy, schema: SecretSchema,
       // upstream's SelectableFields for Secrets.
       fieldSelectors: { type: (o) => (o as { type?: string }).type ?? '' },
+    }),
+    kind({
+      group: '', version: 'v1', resource: 'serviceaccounts', singular: 'serviceaccount', kind: 'ServiceAccount', listKind: 'ServiceAccountList',
+      namespaced: true, shortNames: ['sa'], categories: [], verbs: ALL_VERBS, subresources: ['token'],
+      allowCreateOnUpdate: false, nameRule: isDNS1123Subdomain, strategy: serviceAccountStrategy, schema: ServiceAccountSchema,
+      fieldSelectors: {},
     }),
     kind({
       group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', singular: 'endpointslice', kind: 'EndpointSlice', listKind: 'EndpointSliceList',

@@ -3,7 +3,7 @@ import type { KubeObject, ResourceStrategy } from './strategy.js';
 import type { PatchSchema } from '../patch/patch-schema.js';
 
 export type Verb = 'create' | 'delete' | 'deletecollection' | 'get' | 'list' | 'patch' | 'update' | 'watch';
-export type Subresource = 'status' | 'binding';
+export type Subresource = 'status' | 'binding' | 'token';
 
 /**
  * Everything the generic registry, the HTTP layer and discovery need to know

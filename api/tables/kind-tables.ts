@@ -9,6 +9,7 @@ import { nodeCells, nodeColumns } from './node-columns.js';
 import { podCells, podColumns, podRowConditions } from './pod-columns.js';
 import { secretCells, secretColumns } from './secret-columns.js';
 import { serviceCells, serviceColumns } from './service-columns.js';
+import { serviceAccountCells, serviceAccountColumns } from './serviceaccount-columns.js';
 import type { KindTable } from './table-types.js';
 
 /** The printers skiff has, by resource (the plural path segment). */
@@ -23,6 +24,7 @@ const KIND_TABLES: ReadonlyMap<string, KindTable> = new Map<string, KindTable>([
   ['events', { columns: eventColumns, cells: eventCells }],
   ['configmaps', { columns: configMapColumns, cells: configMapCells }],
   ['secrets', { columns: secretColumns, cells: secretCells }],
+  ['serviceaccounts', { columns: serviceAccountColumns, cells: serviceAccountCells }],
 ]);
 
 /** Name and creation time, for a resource without its own printer. */

@@ -44,7 +44,7 @@ export async function startNodeProcess(script: string, args: string[], readyPatt
 }
 
 export function startSkiffServer(args: string[]): Promise<RunningProcess> {
-  return startNodeProcess('cli/main.ts', ['server', '--host', '127.0.0.1', '--port', '0', '--log-level', 'silent', ...args]);
+  return startNodeProcess('cli/main.ts', ['server', '--host', '127.0.0.1', '--port', '0', '--log-level', 'silent', '--insecure-serve-http', ...args]);
 }
 
 /** Resident set size of a process, in MiB, from /proc. */

@@ -9,9 +9,12 @@ import { DEFAULT_PROXY_INTERFACE } from './proxy/userspace/dummy-interface.js';
 import { parseDuration } from './duration.js';
 import { logLevels, type LogLevel } from '../client/logger.js';
 import type { HostPort } from './metrics-server.js';
+import { KubeconfigError, loadKubeconfig, type ClientConnection } from '../client/kubeconfig.js';
 
 export interface AgentConfig {
   server: string;
+  /** How to reach and authenticate to the server: --server alone, or a --kubeconfig. */
+  connection: ClientConnection;
   nodeName: string;
   /** InternalIPs of the node, primary first; NodePorts are served on them. */
   nodeIPs: string[];
@@ -38,6 +41,7 @@ export interface AgentConfig {
 /** Flag values as commander hands them over (strings, booleans, or unset). */
 export interface AgentFlags {
   server?: string;
+  kubeconfig?: string;
   node?: string;
   nodeIp?: string;
   mode?: string;
@@ -78,7 +82,16 @@ export class AgentConfigError extends Error {
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export function resolveAgentConfig(flags: AgentFlags, isRoot: boolean = process.getuid?.() === 0): AgentConfig {
-  const server = flags.server ?? AGENT_DEFAULTS.server;
+  let connection: ClientConnection = { server: flags.server ?? AGENT_DEFAULTS.server };
+  if (flags.kubeconfig !== undefined) {
+    try {
+      connection = loadKubeconfig(flags.kubeconfig);
+    } catch (error) {
+      if (error instanceof KubeconfigError) throw new AgentConfigError(`--kubeconfig: ${error.message}`);
+      throw error;
+    }
+  }
+  const server = connection.server;
   let url: URL;
   try {
     url = new URL(server);
@@ -131,6 +144,7 @@ export function resolveAgentConfig(flags: AgentFlags, isRoot: boolean = process.
 
   return {
     server,
+    connection,
     nodeName,
     nodeIPs,
     mode: mode as ProxyMode,

@@ -5,7 +5,7 @@
 
 import { setTimeout as delay } from 'node:timers/promises';
 import { collectDefaultMetrics } from 'prom-client';
-import { KubeClient } from '../client/client.js';
+import { KubeClient, clientOptionsFor } from '../client/client.js';
 import { Informer } from '../client/informer.js';
 import { endpointSlices, services } from '../client/resources.js';
 import type { AgentConfig } from './agent-config.js';
@@ -56,7 +56,7 @@ export class Agent {
     const logger = deps.logger ?? silentLogger;
     const abort = new AbortController();
     signal?.addEventListener('abort', () => abort.abort(), { once: true });
-    const client = new KubeClient({ server: config.server, userAgent: `skiff-agent/${AGENT_VERSION} (${config.nodeName})` });
+    const client = new KubeClient({ ...clientOptionsFor(config.connection), userAgent: `skiff-agent/${AGENT_VERSION} (${config.nodeName})` });
     const started: Array<{ stop(): Promise<void> }> = [];
     try {
       const host = await readHostInfo();

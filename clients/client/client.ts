@@ -4,6 +4,7 @@ import { withQuery } from './query.js';
 import { apiVersionOf, collectionPath, objectPath, type ResourceDescriptor } from './resources.js';
 import type { KubeObject, List, Status, WatchEvent } from './types.js';
 import { watch, type WatchOptions } from './watch.js';
+import type { ClientConnection } from './kubeconfig.js';
 
 export interface KubeClientOptions {
   /** Base URL of the API server, e.g. `http://127.0.0.1:6443`. */
@@ -15,6 +16,17 @@ export interface KubeClientOptions {
   userAgent?: string;
   /** Bound on waiting for headers and between body chunks of ordinary requests. Watches are unbounded. */
   requestTimeoutMs?: number;
+  /** TLS for the pool the client creates: the CA to trust and a client certificate (PEM). */
+  tls?: { ca?: string; cert?: string; key?: string; rejectUnauthorized?: boolean };
+  /** Sent as `Authorization: Bearer …` on every request. */
+  token?: string;
+}
+
+/** Client options from a kubeconfig's connection (see kubeconfig.ts). */
+export function clientOptionsFor(connection: ClientConnection): KubeClientOptions {
+  const { server, ca, cert, key, token, insecureSkipTlsVerify } = connection;
+  const tls = { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}), ...(insecureSkipTlsVerify ? { rejectUnauthorized: false } : {}) };
+  return { server, ...(Object.keys(tls).length > 0 ? { tls } : {}), ...(token ? { token } : {}) };
 }
 
 export interface NamespaceOption {
@@ -78,6 +90,7 @@ export class KubeClient {
   private readonly ownsDispatcher: boolean;
   private readonly userAgent: string;
   private readonly requestTimeoutMs: number;
+  private readonly authorization: Record<string, string>;
   private closed = false;
 
   constructor(options: KubeClientOptions) {
@@ -89,7 +102,8 @@ export class KubeClient {
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher = options.dispatcher ?? new Pool(url.origin, { keepAliveTimeout: 30_000, ...options.pool });
+    this.dispatcher = options.dispatcher ?? new Pool(url.origin, { keepAliveTimeout: 30_000, ...(options.tls ? { connect: options.tls } : {}), ...options.pool });
+    this.authorization = options.token ? { authorization: `Bearer ${options.token}` } : {};
     this.userAgent = options.userAgent ?? 'skiff-client/0.1';
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   }
@@ -197,6 +211,7 @@ export class KubeClient {
       headers: {
         accept: 'application/json',
         'user-agent': this.userAgent,
+        ...this.authorization,
         ...(hasBody ? { 'content-type': req.contentType ?? 'application/json' } : {}),
       },
       body: hasBody ? JSON.stringify(req.body) : undefined,
@@ -220,7 +235,7 @@ export class KubeClient {
       origin: this.origin,
       path: this.basePath + req.path,
       method: 'GET',
-      headers: { accept: 'application/json', 'user-agent': this.userAgent },
+      headers: { accept: 'application/json', 'user-agent': this.userAgent, ...this.authorization },
       signal: req.signal,
       headersTimeout: this.requestTimeoutMs,
       bodyTimeout: 0,

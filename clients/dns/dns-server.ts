@@ -1,4 +1,5 @@
-import { KubeClient } from '../client/client.js';
+import { KubeClient, clientOptionsFor } from '../client/client.js';
+import type { ClientConnection } from '../client/kubeconfig.js';
 import { Informer } from '../client/informer.js';
 import { endpointSlices, services } from '../client/resources.js';
 import type { EndpointSlice, Service } from '../client/types.js';
@@ -13,6 +14,8 @@ import { UdpForwarder } from './upstream.js';
 export interface DnsServerOptions {
   /** API server URL. */
   server: string;
+  /** CA, client certificate or token for the server (from a kubeconfig); none for plain HTTP. */
+  connection?: ClientConnection;
   /** `host:port` for both UDP and TCP; port 0 picks one free on both. */
   listen?: string;
   /** Cluster domain. */
@@ -66,7 +69,7 @@ export class DnsServer {
     this.options = { server: options.server, ttl, listen: parseHostPort(options.listen ?? DNS_DEFAULTS.listen, 'listen') };
     this.logger = options.logger ?? silentLogger;
     this.index = new RecordIndex(domain);
-    this.client = new KubeClient({ server: options.server, userAgent: 'skiff-dns/0.1' });
+    this.client = new KubeClient({ ...clientOptionsFor(options.connection ?? { server: options.server }), userAgent: 'skiff-dns/0.1' });
     this.serviceInformer = new Informer(this.client, services);
     this.sliceInformer = new Informer(this.client, endpointSlices);
     this.forwarder =

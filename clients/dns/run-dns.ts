@@ -1,11 +1,14 @@
 import { DNS_DEFAULTS, DnsServer } from './dns-server.js';
 import { jsonLineLogger, type LogLevel, type Logger } from '../client/logger.js';
 import type { HostPort } from './names.js';
+import { KubeconfigError, loadKubeconfig, type ClientConnection } from '../client/kubeconfig.js';
 
 /** Flags of `skiff dns`; each falls back to its environment variable, then to the default. */
 export interface DnsCommandOptions {
   /** --server, SKIFF_SERVER: API server URL (default http://127.0.0.1:8080, `skiff server`'s default). */
   server?: string;
+  /** --kubeconfig, SKIFF_KUBECONFIG: server URL, CA and credentials; its server wins over --server. */
+  kubeconfig?: string;
   /** --listen, SKIFF_DNS_LISTEN: host:port for UDP and TCP (default 127.0.0.1:10053). */
   listen?: string;
   /** --domain, SKIFF_DNS_DOMAIN: cluster domain (default cluster.local). */
@@ -25,6 +28,7 @@ export interface DnsCommandOptions {
 
 export interface ResolvedDnsOptions {
   server: string;
+  connection: ClientConnection;
   listen: string;
   domain: string;
   ttl: number;
@@ -54,7 +58,17 @@ export function resolveDnsOptions(flags: DnsCommandOptions, env: NodeJS.ProcessE
     const value = env[variable];
     return value === undefined || value === '' ? undefined : value;
   };
-  const server = pick(flags.server, 'SKIFF_SERVER') ?? DNS_DEFAULTS.server;
+  const kubeconfig = pick(flags.kubeconfig, 'SKIFF_KUBECONFIG');
+  let connection: ClientConnection = { server: pick(flags.server, 'SKIFF_SERVER') ?? DNS_DEFAULTS.server };
+  if (kubeconfig !== undefined) {
+    try {
+      connection = loadKubeconfig(kubeconfig);
+    } catch (error) {
+      if (error instanceof KubeconfigError) throw new DnsConfigError(`--kubeconfig: ${error.message}`);
+      throw error;
+    }
+  }
+  const server = connection.server;
   try {
     new URL(server);
   } catch {
@@ -67,6 +81,7 @@ export function resolveDnsOptions(flags: DnsCommandOptions, env: NodeJS.ProcessE
   }
   return {
     server,
+    connection,
     listen: pick(flags.listen, 'SKIFF_DNS_LISTEN') ?? DNS_DEFAULTS.listen,
     domain: pick(flags.domain, 'SKIFF_DNS_DOMAIN') ?? DNS_DEFAULTS.domain,
     ttl,

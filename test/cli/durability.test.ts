@@ -49,7 +49,7 @@ describe('durability', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads back every acknowledged create, patch and delete after kill -9 and a restart', async () => {
-    const first = SkiffProcess.spawn(['server', '--port', '0', '--data', data, '--log-level', 'warn']);
+    const first = SkiffProcess.spawn(['server', '--port', '0', '--data', data, '--log-level', 'warn', '--insecure-serve-http']);
     const created = new Map<string, { uid: string; resourceVersion: string }>();
     const patched = new Map<string, string>();
     const deleted = new Set<string>();
@@ -97,7 +97,7 @@ describe('durability', () => {
     }
     assert.ok(patched.size > 0 && deleted.size > 0, `some second-round writes were acknowledged (${patched.size} patches, ${deleted.size} deletes)`);
 
-    const second = SkiffProcess.spawn(['server', '--port', '0', '--data', data, '--log-level', 'warn']);
+    const second = SkiffProcess.spawn(['server', '--port', '0', '--data', data, '--log-level', 'warn', '--insecure-serve-http']);
     try {
       const url = await second.ready();
       const response = await fetch(`${url}${PODS}`);

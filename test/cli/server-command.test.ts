@@ -77,7 +77,7 @@ describe('skiff server --help', () => {
     const help = result.stdout.replace(/\s+/g, ' ');
     for (const [flag, defaultValue, env] of [
       ['--host <address>', '"127.0.0.1"', 'SKIFF_HOST'],
-      ['--port <port>', '8080', 'SKIFF_PORT'],
+      ['--port <port>', '6443', 'SKIFF_PORT'],
       ['--data <path>', '"./data/skiff.db"', 'SKIFF_DATA'],
       ['--service-cidr <cidr>', '"10.96.0.0/16"', 'SKIFF_SERVICE_CIDR'],
       ['--node-port-range <from-to>', '30000-32767', 'SKIFF_NODE_PORT_RANGE'],
@@ -133,6 +133,7 @@ describe('skiff server configuration', () => {
         SKIFF_NODE_PORT_RANGE: '31000-31005',
         SKIFF_POD_CIDR: '10.77.0.0/16',
         SKIFF_LOG_LEVEL: 'warn',
+        SKIFF_INSECURE_SERVE_HTTP: 'true',
       },
     });
     try {
@@ -155,14 +156,15 @@ describe('skiff server configuration', () => {
     }
   });
 
-  it('defaults to 127.0.0.1:8080 and ./data/skiff.db, creating the data folder', async () => {
+  it('defaults to TLS on 127.0.0.1:6443 and ./data/skiff.db, creating the data folder and its PKI', async () => {
     const cwd = tempDir();
-    // Port 8080 may be taken on the machine running the tests; the port default is read from --help above.
+    // Port 6443 may be taken on the machine running the tests; the port default is read from --help above.
     const server = SkiffProcess.spawn(['server', '--log-level', 'warn'], { cwd, env: { SKIFF_PORT: '0' } });
     try {
       const url = await server.ready();
-      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.match(url, /^https:\/\/127\.0\.0\.1:\d+$/);
       assert.ok(existsSync(join(cwd, 'data', 'skiff.db')), 'data/skiff.db created under the working directory');
+      assert.ok(existsSync(join(cwd, 'data', 'pki', 'ca.crt')), 'data/pki/ca.crt created beside the database');
     } finally {
       await server.stop();
     }
@@ -173,7 +175,7 @@ describe('skiff server shutdown', () => {
   it('on SIGTERM stops accepting, finishes the request in flight, keeps its write, and exits 0', async () => {
     const dir = tempDir();
     const data = join(dir, 'skiff.db');
-    const server = SkiffProcess.spawn(['server', '--port', '0', '--data', data, '--log-level', 'warn']);
+    const server = SkiffProcess.spawn(['server', '--port', '0', '--data', data, '--log-level', 'warn', '--insecure-serve-http']);
     let socket: Socket | undefined;
     try {
       const url = await server.ready();
@@ -217,7 +219,7 @@ describe('skiff server shutdown', () => {
 
   it('with --port 0 picks a free port, prints one ready line with its URL, and exits 0 on SIGINT', async () => {
     const dir = tempDir();
-    const server = SkiffProcess.spawn(['server', '--port', '0', '--data', join(dir, 'skiff.db'), '--log-level', 'warn']);
+    const server = SkiffProcess.spawn(['server', '--port', '0', '--data', join(dir, 'skiff.db'), '--log-level', 'warn', '--insecure-serve-http']);
     try {
       const url = await server.ready();
       assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);

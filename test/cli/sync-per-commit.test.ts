@@ -39,7 +39,7 @@ describe('every acknowledged write is synced', { skip }, () => {
     const data = join(dir, 'server.db');
     const trace = join(dir, 'server.strace');
     const isStoreFile = (path: string): boolean => path === data || path === `${data}-wal`;
-    const server = SkiffProcess.spawn(['server', '--port', '0', '--data', data, '--log-level', 'warn'], { wrapper: syncTraceWrapper(trace) });
+    const server = SkiffProcess.spawn(['server', '--port', '0', '--data', data, '--log-level', 'warn', '--insecure-serve-http'], { wrapper: syncTraceWrapper(trace) });
     try {
       const url = await server.ready();
       await create(url, 'warm-up');

@@ -93,7 +93,7 @@ export class ServerProcess {
 
   private async spawn(): Promise<void> {
     const running = SkiffProcess.spawn(
-      ['server', '--host', '127.0.0.1', '--port', String(this.port), '--data', this.dataFile, '--log-level', 'warn', ...this.args],
+      ['server', '--host', '127.0.0.1', '--port', String(this.port), '--data', this.dataFile, '--log-level', 'warn', '--insecure-serve-http', ...this.args],
       { env: this.env },
     );
     this.process = running;

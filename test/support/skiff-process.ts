@@ -7,7 +7,7 @@ const MAIN = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
 // Resolved here, so the CLI also starts from a working directory outside the repository.
 const TSX = import.meta.resolve('tsx');
 
-const READY_LINE = /^skiff server listening on (http:\/\/\S+)$/m;
+const READY_LINE = /^skiff server listening on (https?:\/\/\S+)$/m;
 const START_TIMEOUT_MS = 30_000;
 const EXIT_TIMEOUT_MS = 15_000;
 

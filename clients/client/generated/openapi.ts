@@ -476,6 +476,62 @@ export interface paths {
         patch: operations["patchNamespacedSecret"];
         trace?: never;
     };
+    "/api/v1/namespaces/{namespace}/serviceaccounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** list or watch objects of kind ServiceAccount */
+        get: operations["listNamespacedServiceAccount"];
+        put?: never;
+        /** create a ServiceAccount */
+        post: operations["createNamespacedServiceAccount"];
+        /** delete collection of ServiceAccount */
+        delete: operations["deleteCollectionNamespacedServiceAccount"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/serviceaccounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** list or watch objects of kind ServiceAccount in all namespaces */
+        get: operations["listServiceAccountForAllNamespaces"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/namespaces/{namespace}/serviceaccounts/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** read the specified ServiceAccount */
+        get: operations["readNamespacedServiceAccount"];
+        /** replace the specified ServiceAccount */
+        put: operations["replaceNamespacedServiceAccount"];
+        post?: never;
+        /** delete a ServiceAccount */
+        delete: operations["deleteNamespacedServiceAccount"];
+        options?: never;
+        head?: never;
+        /** partially update the specified ServiceAccount */
+        patch: operations["patchNamespacedServiceAccount"];
+        trace?: never;
+    };
     "/apis/discovery.k8s.io/v1/namespaces/{namespace}/endpointslices": {
         parameters: {
             query?: never;
@@ -599,6 +655,23 @@ export interface paths {
         put?: never;
         /** create binding of a Pod */
         post: operations["createNamespacedPodBinding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** create token of a ServiceAccount */
+        post: operations["createNamespacedServiceAccountToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3058,6 +3131,154 @@ export interface components {
             };
             /** @description List of secret objects. */
             items: components["schemas"]["Secret"][];
+        };
+        /**
+         * io.k8s.api.core.v1.ServiceAccount
+         * @description ServiceAccount binds together: * a name, understood by users, and perhaps by peripheral systems, for an identity * a principal that can be authenticated and authorized * a set of secrets
+         */
+        ServiceAccount: {
+            /** @description APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources */
+            apiVersion?: string;
+            /** @description Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
+            kind?: string;
+            /**
+             * io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta
+             * @description ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.
+             */
+            metadata?: {
+                /** @description Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Cannot be updated. */
+                name?: string;
+                /** @description GenerateName is an optional prefix, used by the server, to generate a unique name ONLY IF the Name field has not been provided. The server appends a random suffix of five characters. */
+                generateName?: string;
+                /** @description Namespace defines the space within which each name must be unique. An empty namespace is equivalent to the "default" namespace. Cluster-scoped objects have no namespace. Cannot be updated. */
+                namespace?: string;
+                /** @description Deprecated: selfLink is a legacy read-only field that is no longer populated by the system. */
+                selfLink?: string;
+                /** @description UID is the unique in time and space value for this object. It is generated by the server on successful creation of a resource and is not allowed to change on PUT operations. Read-only. */
+                uid?: string;
+                /** @description An opaque value that represents the internal version of this object that can be used by clients to determine when objects have changed. May be used for optimistic concurrency, change detection, and the watch operation on a resource or set of resources. Read-only. */
+                resourceVersion?: string;
+                /**
+                 * Format: int64
+                 * @description A sequence number representing a specific generation of the desired state. Populated by the system. Read-only.
+                 */
+                generation?: number;
+                /**
+                 * Format: date-time
+                 * @description CreationTimestamp is a timestamp representing the server time when this object was created. Populated by the system. Read-only. Null for lists.
+                 */
+                creationTimestamp?: string | null;
+                /**
+                 * Format: date-time
+                 * @description DeletionTimestamp is RFC 3339 date and time at which this resource will be deleted. Set by the server when a graceful deletion is requested by the user, and is not directly settable by a client. Read-only.
+                 */
+                deletionTimestamp?: string | null;
+                /**
+                 * Format: int64
+                 * @description Number of seconds allowed for this object to gracefully terminate before it will be removed from the system. Only set when deletionTimestamp is also set. Read-only.
+                 */
+                deletionGracePeriodSeconds?: number;
+                /** @description Map of string keys and values that can be used to organize and categorize (scope and select) objects. May match selectors of replication controllers and services. */
+                labels?: {
+                    [key: string]: string;
+                };
+                /** @description Annotations is an unstructured key value map stored with a resource that may be set by external tools to store and retrieve arbitrary metadata. They are not queryable and should be preserved when modifying objects. */
+                annotations?: {
+                    [key: string]: string;
+                };
+                /** @description List of objects depended by this object. If ALL objects in the list have been deleted, this object will be garbage collected. There cannot be more than one managing controller. */
+                ownerReferences?: {
+                    /** @description API version of the referent. */
+                    apiVersion?: string;
+                    /** @description Kind of the referent. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
+                    kind?: string;
+                    /** @description Name of the referent. */
+                    name?: string;
+                    /** @description UID of the referent. */
+                    uid?: string;
+                    /** @description If true, this reference points to the managing controller. */
+                    controller?: boolean;
+                    /** @description If true, AND if the owner has the "foregroundDeletion" finalizer, then the owner cannot be deleted from the key-value store until this reference is removed. */
+                    blockOwnerDeletion?: boolean;
+                }[];
+                /** @description Must be empty before the object is deleted from the registry. Each entry is an identifier for the responsible component that will remove the entry from the list. */
+                finalizers?: string[];
+                /** @description ManagedFields maps workflow-id and version to the set of fields that are managed by that workflow. This is mostly for internal housekeeping, and users typically should not need to set or understand this field. */
+                managedFields?: {
+                    /** @description Manager is an identifier of the workflow managing these fields. */
+                    manager?: string;
+                    /** @description Operation is the type of operation which lead to this ManagedFieldsEntry being created. The only valid values for this field are 'Apply' and 'Update'. */
+                    operation?: string;
+                    /** @description APIVersion defines the version of this resource that this field set applies to. */
+                    apiVersion?: string;
+                    /**
+                     * Format: date-time
+                     * @description Time is the timestamp of when the ManagedFields entry was added.
+                     */
+                    time?: string | null;
+                    /** @description FieldsType is the discriminator for the different fields format and version. There is currently only one possible value: "FieldsV1" */
+                    fieldsType?: string;
+                    /** @description FieldsV1 holds the first JSON version format as described in the "FieldsV1" type. */
+                    fieldsV1?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description Subresource is the name of the subresource used to update that object, or empty string if the object was updated through the main resource. */
+                    subresource?: string;
+                }[];
+            };
+            /** @description Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use. */
+            secrets?: {
+                /** @description Kind of the referent. */
+                kind?: string;
+                /** @description Namespace of the referent. */
+                namespace?: string;
+                /** @description Name of the referent. */
+                name?: string;
+                /** @description UID of the referent. */
+                uid?: string;
+                /** @description API version of the referent. */
+                apiVersion?: string;
+                /** @description Specific resourceVersion to which this reference is made, if any. */
+                resourceVersion?: string;
+                /** @description If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2]. */
+                fieldPath?: string;
+            }[];
+            /** @description ImagePullSecrets is a list of references to secrets in the same namespace to use for pulling any images in pods that reference this ServiceAccount. */
+            imagePullSecrets?: {
+                /** @description Name of the referent. */
+                name?: string;
+            }[];
+            /** @description AutomountServiceAccountToken indicates whether pods running as this service account should have an API token automatically mounted. */
+            automountServiceAccountToken?: boolean;
+        };
+        /**
+         * io.k8s.api.core.v1.ServiceAccountList
+         * @description ServiceAccountList is a list of ServiceAccount objects.
+         */
+        ServiceAccountList: {
+            /** @description APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources */
+            apiVersion?: string;
+            /** @description Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
+            kind?: string;
+            /**
+             * io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta
+             * @description ListMeta describes metadata that synthetic resources must have, including lists and various status objects.
+             */
+            metadata?: {
+                /** @description Deprecated: selfLink is a legacy read-only field that is no longer populated by the system. */
+                selfLink?: string;
+                /** @description String that identifies the server's internal version of this object that can be used by clients to determine when objects have changed. Value must be treated as opaque by clients and passed unmodified back to the server. Read-only. */
+                resourceVersion?: string;
+                /** @description continue may be set if the user set a limit on the number of items returned, and indicates that the server has more data available. The value is opaque and may be used to issue another request to the endpoint that served this list to retrieve the next set of available objects. */
+                continue?: string;
+                /**
+                 * Format: int64
+                 * @description remainingItemCount is the number of subsequent items in the list which are not included in this list response.
+                 */
+                remainingItemCount?: number;
+            };
+            /** @description List of serviceaccount objects. */
+            items: components["schemas"]["ServiceAccount"][];
         };
         /**
          * io.k8s.api.discovery.v1.EndpointSlice
@@ -10105,6 +10326,744 @@ export interface operations {
             };
         };
     };
+    listNamespacedServiceAccount: {
+        parameters: {
+            query?: {
+                /** @description allowWatchBookmarks requests watch events with type "BOOKMARK". Servers that do not implement bookmarks may ignore this flag. */
+                allowWatchBookmarks?: boolean;
+                /** @description The continue option should be set when retrieving more results from the server. Since this value is server defined, clients may only use the continue value from a previous query result with identical query parameters (except for the value of continue). */
+                continue?: string;
+                /** @description A selector to restrict the list of returned objects by their fields. Defaults to everything. */
+                fieldSelector?: string;
+                /** @description A selector to restrict the list of returned objects by their labels. Defaults to everything. */
+                labelSelector?: string;
+                /** @description limit is a maximum number of responses to return for a list call. If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results. */
+                limit?: number;
+                /** @description resourceVersion sets a constraint on what resource versions a request may be served from. Defaults to unset. */
+                resourceVersion?: string;
+                /** @description resourceVersionMatch determines how resourceVersion is applied to list calls: Exact or NotOlderThan. It is highly recommended that resourceVersionMatch be set for list calls where resourceVersion is set. */
+                resourceVersionMatch?: string;
+                /** @description `sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection. Once all such events have been sent, a synthetic "Bookmark" event will be sent. */
+                sendInitialEvents?: boolean;
+                /** @description Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity. */
+                timeoutSeconds?: number;
+                /** @description Watch for changes to the described resources and return them as a stream of add, update, and remove notifications. */
+                watch?: boolean;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description object name and auth scope, such as for teams and projects */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAccountList"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Expired: the resourceVersion or continue token is older than the retained history */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    createNamespacedServiceAccount: {
+        parameters: {
+            query?: {
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint. */
+                fieldManager?: string;
+                /** @description fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown fields. Valid values are: - Ignore: unknown fields are silently dropped from the object. - Warn: a warning is sent for each unknown field that is dropped from the object. This is the default. - Strict: the request fails with a BadRequest error if any unknown fields are present. */
+                fieldValidation?: string;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description object name and auth scope, such as for teams and projects */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceAccount"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAccount"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAccount"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAccount"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description AlreadyExists or Conflict: the name is taken, or the object changed since the resourceVersion sent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description UnsupportedMediaType: the body is in a format this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Invalid: the object fails validation; details.causes names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    deleteCollectionNamespacedServiceAccount: {
+        parameters: {
+            query?: {
+                /** @description The continue option should be set when retrieving more results from the server. Since this value is server defined, clients may only use the continue value from a previous query result with identical query parameters (except for the value of continue). */
+                continue?: string;
+                /** @description A selector to restrict the list of returned objects by their fields. Defaults to everything. */
+                fieldSelector?: string;
+                /** @description A selector to restrict the list of returned objects by their labels. Defaults to everything. */
+                labelSelector?: string;
+                /** @description limit is a maximum number of responses to return for a list call. If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results. */
+                limit?: number;
+                /** @description resourceVersion sets a constraint on what resource versions a request may be served from. Defaults to unset. */
+                resourceVersion?: string;
+                /** @description resourceVersionMatch determines how resourceVersion is applied to list calls: Exact or NotOlderThan. It is highly recommended that resourceVersionMatch be set for list calls where resourceVersion is set. */
+                resourceVersionMatch?: string;
+                /** @description `sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection. Once all such events have been sent, a synthetic "Bookmark" event will be sent. */
+                sendInitialEvents?: boolean;
+                /** @description Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity. */
+                timeoutSeconds?: number;
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description The duration in seconds before the object should be deleted. Value must be non-negative integer. The value zero indicates delete immediately. */
+                gracePeriodSeconds?: number;
+                /** @description Deprecated: please use the PropagationPolicy. Should the dependent objects be orphaned. */
+                orphanDependents?: boolean;
+                /** @description Whether and how garbage collection will be performed: 'Orphan', 'Background' or 'Foreground'. */
+                propagationPolicy?: string;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description object name and auth scope, such as for teams and projects */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAccountList"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Expired: the resourceVersion or continue token is older than the retained history */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    listServiceAccountForAllNamespaces: {
+        parameters: {
+            query?: {
+                /** @description allowWatchBookmarks requests watch events with type "BOOKMARK". Servers that do not implement bookmarks may ignore this flag. */
+                allowWatchBookmarks?: boolean;
+                /** @description The continue option should be set when retrieving more results from the server. Since this value is server defined, clients may only use the continue value from a previous query result with identical query parameters (except for the value of continue). */
+                continue?: string;
+                /** @description A selector to restrict the list of returned objects by their fields. Defaults to everything. */
+                fieldSelector?: string;
+                /** @description A selector to restrict the list of returned objects by their labels. Defaults to everything. */
+                labelSelector?: string;
+                /** @description limit is a maximum number of responses to return for a list call. If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results. */
+                limit?: number;
+                /** @description resourceVersion sets a constraint on what resource versions a request may be served from. Defaults to unset. */
+                resourceVersion?: string;
+                /** @description resourceVersionMatch determines how resourceVersion is applied to list calls: Exact or NotOlderThan. It is highly recommended that resourceVersionMatch be set for list calls where resourceVersion is set. */
+                resourceVersionMatch?: string;
+                /** @description `sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection. Once all such events have been sent, a synthetic "Bookmark" event will be sent. */
+                sendInitialEvents?: boolean;
+                /** @description Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity. */
+                timeoutSeconds?: number;
+                /** @description Watch for changes to the described resources and return them as a stream of add, update, and remove notifications. */
+                watch?: boolean;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAccountList"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Expired: the resourceVersion or continue token is older than the retained history */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    readNamespacedServiceAccount: {
+        parameters: {
+            query?: {
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description object name and auth scope, such as for teams and projects */
+                namespace: string;
+                /** @description name of the ServiceAccount */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAccount"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    replaceNamespacedServiceAccount: {
+        parameters: {
+            query?: {
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint. */
+                fieldManager?: string;
+                /** @description fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown fields. Valid values are: - Ignore: unknown fields are silently dropped from the object. - Warn: a warning is sent for each unknown field that is dropped from the object. This is the default. - Strict: the request fails with a BadRequest error if any unknown fields are present. */
+                fieldValidation?: string;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description object name and auth scope, such as for teams and projects */
+                namespace: string;
+                /** @description name of the ServiceAccount */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceAccount"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAccount"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAccount"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description AlreadyExists or Conflict: the name is taken, or the object changed since the resourceVersion sent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description UnsupportedMediaType: the body is in a format this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Invalid: the object fails validation; details.causes names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    deleteNamespacedServiceAccount: {
+        parameters: {
+            query?: {
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description The duration in seconds before the object should be deleted. Value must be non-negative integer. The value zero indicates delete immediately. */
+                gracePeriodSeconds?: number;
+                /** @description Deprecated: please use the PropagationPolicy. Should the dependent objects be orphaned. */
+                orphanDependents?: boolean;
+                /** @description Whether and how garbage collection will be performed: 'Orphan', 'Background' or 'Foreground'. */
+                propagationPolicy?: string;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description object name and auth scope, such as for teams and projects */
+                namespace: string;
+                /** @description name of the ServiceAccount */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DeleteOptions"];
+            };
+        };
+        responses: {
+            /** @description OK: the object as it was deleted, or as it waits for its finalizers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAccount"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAccount"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description AlreadyExists or Conflict: the name is taken, or the object changed since the resourceVersion sent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    patchNamespacedServiceAccount: {
+        parameters: {
+            query?: {
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint. */
+                fieldManager?: string;
+                /** @description fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown fields. Valid values are: - Ignore: unknown fields are silently dropped from the object. - Warn: a warning is sent for each unknown field that is dropped from the object. This is the default. - Strict: the request fails with a BadRequest error if any unknown fields are present. */
+                fieldValidation?: string;
+                /** @description Force is going to "force" Apply requests. It means user will re-acquire conflicting fields owned by other people. Force flag must be unset for non-apply patch requests. */
+                force?: boolean;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description object name and auth scope, such as for teams and projects */
+                namespace: string;
+                /** @description name of the ServiceAccount */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json-patch+json": components["schemas"]["JsonPatch"];
+                "application/merge-patch+json": components["schemas"]["Patch"];
+                "application/strategic-merge-patch+json": components["schemas"]["Patch"];
+                "application/apply-patch+yaml": components["schemas"]["Patch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAccount"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceAccount"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description AlreadyExists or Conflict: the name is taken, or the object changed since the resourceVersion sent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description UnsupportedMediaType: the body is in a format this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Invalid: the object fails validation; details.causes names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
     listNamespacedEndpointSlice: {
         parameters: {
             query?: {
@@ -11679,6 +12638,27 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Status"];
                 };
+            };
+        };
+    };
+    createNamespacedServiceAccountToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                namespace: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

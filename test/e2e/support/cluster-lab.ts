@@ -1,6 +1,6 @@
 // A two-node skiff cluster in network namespaces:
 //
-//   control ns:  bridge br0 10.250.0.1/24, `skiff server` on 10.250.0.1:8080
+//   control ns:  bridge br0 10.250.0.1/24, `skiff server` on https://10.250.0.1:8080
 //   node-1 ns:   eth0 10.250.0.11/24 (veth to br0), `skiff agent --mode <mode>`,
 //                pods0 holding this node's pod IPs, one example backend per pod
 //   node-2 ns:   eth0 10.250.0.12/24, likewise
@@ -9,8 +9,16 @@
 // spec.podCIDR (assigned by the server), and each node routes the other's
 // podCIDR via the other's eth0 address. The API is reached with curl from
 // inside the control namespace, since nothing here touches the host network.
+// The server serves TLS with its PKI in a temporary folder; the test calls it
+// as system:admin, each agent with its node's client certificate.
 
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type LabProcess, NetnsLab, REPO_ROOT, addPodInterface } from './netns.js';
+import { kubeconfigFor } from '../../../cli/kubeconfig-command.js';
+import { issueCertificate } from '../../../api/pki/certificates.js';
+import { readCertificateAuthority } from '../../../api/pki/pki-folder.js';
 
 export type KernelMode = 'nftables' | 'iptables';
 
@@ -47,6 +55,7 @@ export class ClusterLab {
   readonly nodes: LabNode[] = [];
   readonly pods = new Map<string, LabPod>();
   private server: LabProcess | undefined;
+  private readonly pkiDir = mkdtempSync(join(tmpdir(), 'skiff-e2e-pki-'));
 
   constructor(readonly mode: KernelMode) {}
 
@@ -58,10 +67,14 @@ export class ClusterLab {
 
     this.server = this.lab.spawnIn(this.control, [
       process.execPath, '--import', 'tsx', 'cli/main.ts', 'server',
-      '--host', CONTROL_IP, '--port', String(API_PORT), '--data', ':memory:', '--log-level', 'warn',
+      '--host', CONTROL_IP, '--port', String(API_PORT), '--data', ':memory:', '--pki-dir', this.pkiDir, '--log-level', 'warn',
       '--service-cidr', '10.96.0.0/16', '--pod-cidr', '10.244.0.0/16',
     ]);
     await this.server.waitFor(/skiff server listening on/);
+    const ca = readCertificateAuthority(this.pkiDir);
+    const admin = await issueCertificate(ca, { commonName: 'system:admin', organizations: ['system:masters'], usage: 'client' });
+    writeFileSync(join(this.pkiDir, 'admin.crt'), admin.cert);
+    writeFileSync(join(this.pkiDir, 'admin.key'), admin.key, { mode: 0o600 });
 
     const nodeNamespaces: Array<{ name: string; ns: string; ip: string }> = [];
     for (const index of [1, 2]) {
@@ -82,10 +95,13 @@ export class ClusterLab {
     }
 
     for (const { name, ns, ip } of nodeNamespaces) {
+      const identity = await issueCertificate(ca, { commonName: `system:node:${name}`, organizations: ['system:nodes'], usage: 'client' });
+      const kubeconfig = join(this.pkiDir, `${name}.kubeconfig`);
+      writeFileSync(kubeconfig, kubeconfigFor(`https://${CONTROL_IP}:${API_PORT}`, name, { ca: ca.cert, clientCert: identity.cert, clientKey: identity.key }), { mode: 0o600 });
       const agent = this.lab.spawnIn(ns, [
         process.execPath, '--import', 'tsx', 'cli/main.ts', 'agent',
         '--mode', this.mode, '--node', name, '--node-ip', ip,
-        '--server', `http://${CONTROL_IP}:${API_PORT}`,
+        '--kubeconfig', kubeconfig,
         '--metrics-address', '127.0.0.1:10249', '--log-level', 'warn',
       ]);
       await agent.waitFor(/skiff agent ready:/);
@@ -112,7 +128,11 @@ export class ClusterLab {
 
   /** One API call through curl in the control namespace; throws on an HTTP error with the Status message. */
   async api(method: string, path: string, body?: unknown): Promise<KubeObject> {
-    const args = ['curl', '-s', '-S', '--max-time', '20', '-X', method, '-w', '\n%{http_code}', `http://${CONTROL_IP}:${API_PORT}${path}`];
+    const args = [
+      'curl', '-s', '-S', '--max-time', '20', '-X', method, '-w', '\n%{http_code}',
+      '--cacert', join(this.pkiDir, 'ca.crt'), '--cert', join(this.pkiDir, 'admin.crt'), '--key', join(this.pkiDir, 'admin.key'),
+      `https://${CONTROL_IP}:${API_PORT}${path}`,
+    ];
     if (body !== undefined) args.push('-H', 'Content-Type: application/json', '--data-binary', '@-');
     const result = await this.lab.execIn(this.control, args, body === undefined ? {} : { input: JSON.stringify(body) });
     const text = result.stdout;
@@ -231,5 +251,6 @@ export class ClusterLab {
 
   async destroy(): Promise<void> {
     await this.lab.destroy();
+    rmSync(this.pkiDir, { recursive: true, force: true });
   }
 }
