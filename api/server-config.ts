@@ -23,7 +23,14 @@ export interface ServerConfig {
   /** A node whose heartbeat is older than this is marked NotReady. */
   nodeMonitorGracePeriodMs: number;
   logLevel: string;
+  /** upstream's --token-auth-file: CSV of static bearer tokens, read once at start. */
+  tokenAuthFile?: string;
+  /** upstream's --authorization-mode, in order: Node, RBAC, AlwaysAllow. */
+  authorizationModes: readonly AuthorizationMode[];
 }
+
+export const AUTHORIZATION_MODES = ['Node', 'RBAC', 'AlwaysAllow'] as const;
+export type AuthorizationMode = (typeof AUTHORIZATION_MODES)[number];
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = {
   host: '127.0.0.1',
@@ -39,4 +46,5 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = {
   watchStream: DEFAULT_WATCH_STREAM_OPTIONS,
   nodeMonitorGracePeriodMs: 40_000,
   logLevel: 'info',
+  authorizationModes: ['Node', 'RBAC'],
 };

@@ -23,6 +23,8 @@ import { namespaceCascadeHooks } from './resources/namespace-cascade.js';
 import { startControllers, admissionHooksFor, type ControllerSet } from './controllers/controller-set.js';
 import { registerBindingRoute } from './http/binding-route.js';
 import { repairAllocations } from './allocators/repair.js';
+import { installInterimAuthentication } from './auth/interim-authentication-hook.js';
+import { TokenFileAuthenticator } from './auth/token-file-authenticator.js';
 
 /** Namespaces Kubernetes creates at start-up. */
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -90,6 +92,7 @@ export class SkiffServer {
     const routes = new RouteTable();
     registerContentTypes(app, MAX_BODY_BYTES);
     installErrorHandling(app, routes);
+    installInterimAuthentication(app, this.config.tokenAuthFile ? [TokenFileAuthenticator.fromFile(this.config.tokenAuthFile)] : []);
     await app.register(swagger, {
       openapi: {
         openapi: '3.0.3',

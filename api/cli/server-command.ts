@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isValidCidr } from '../allocators/cidr.js';
-import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../server-config.js';
+import { AUTHORIZATION_MODES, DEFAULT_SERVER_CONFIG, type AuthorizationMode, type ServerConfig } from '../server-config.js';
 
 function port(text: string): number {
   const value = Number(text);
@@ -29,6 +29,17 @@ function portRange(text: string): { from: number; to: number } {
   return { from, to };
 }
 
+function authorizationModes(text: string): AuthorizationMode[] {
+  const modes = text.split(',').map((mode) => mode.trim());
+  for (const mode of modes) {
+    if (!(AUTHORIZATION_MODES as readonly string[]).includes(mode)) {
+      throw new InvalidArgumentError(`authorization-mode "${mode}" is not a valid mode (${AUTHORIZATION_MODES.join(', ')})`);
+    }
+  }
+  if (new Set(modes).size !== modes.length) throw new InvalidArgumentError(`"${text}" has an authorization mode specified more than once`);
+  return modes as AuthorizationMode[];
+}
+
 interface ServerFlags {
   host: string;
   port: number;
@@ -40,6 +51,8 @@ interface ServerFlags {
   eventLogMaxAge: number;
   nodeGracePeriod: number;
   logLevel: string;
+  tokenAuthFile?: string;
+  authorizationMode: AuthorizationMode[];
 }
 
 export function serverCommand(): Command {
@@ -58,6 +71,9 @@ export function serverCommand(): Command {
     .addOption(new Option('--node-grace-period <seconds>', 'heartbeat age after which a Node is marked NotReady').env('SKIFF_NODE_GRACE_PERIOD').default(d.nodeMonitorGracePeriodMs / 1000).argParser(positiveInteger))
     .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug or trace').env('SKIFF_LOG_LEVEL').default(d.logLevel)
       .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+    .addOption(new Option('--token-auth-file <path>', 'CSV of static bearer tokens (token,user,uid,"group1,group2"), read once at start').env('SKIFF_TOKEN_AUTH_FILE'))
+    .addOption(new Option('--authorization-mode <modes>', `ordered, comma-separated authorizers: ${AUTHORIZATION_MODES.join(', ')}`).env('SKIFF_AUTHORIZATION_MODE')
+      .default([...d.authorizationModes], d.authorizationModes.join(',')).argParser(authorizationModes))
     .action(async (flags: ServerFlags) => {
       const config: Partial<ServerConfig> = {
         host: flags.host,
@@ -69,6 +85,8 @@ export function serverCommand(): Command {
         eventLog: { maxEvents: flags.eventLogMaxEvents, maxAgeMs: flags.eventLogMaxAge * 1000 },
         nodeMonitorGracePeriodMs: flags.nodeGracePeriod * 1000,
         logLevel: flags.logLevel,
+        tokenAuthFile: flags.tokenAuthFile,
+        authorizationModes: flags.authorizationMode,
       };
       // Loaded only once the flags are valid: --help and a bad flag answer without loading the server.
       const { SkiffServer } = await import('../server.js');
