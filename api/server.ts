@@ -25,6 +25,7 @@ import { registerBindingRoute } from './http/binding-route.js';
 import { repairAllocations } from './allocators/repair.js';
 import { installInterimAuthentication } from './auth/interim-authentication-hook.js';
 import { TokenFileAuthenticator } from './auth/token-file-authenticator.js';
+import { ServerAuthorization } from './auth/authorization.js';
 
 /** Namespaces Kubernetes creates at start-up. */
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -42,6 +43,7 @@ export class SkiffServer {
   private ready = false;
   private closing = false;
   private readonly activeWatches = new Set<() => void>();
+  readonly authorization: ServerAuthorization;
 
   private constructor(
     readonly config: ServerConfig,
@@ -50,7 +52,9 @@ export class SkiffServer {
     readonly hub: WatchHub,
     readonly registries: Registries,
     readonly kinds: readonly ResourceKind<KubeObject>[],
-  ) {}
+  ) {
+    this.authorization = new ServerAuthorization({ modes: config.authorizationModes, registries, hub, afterWrite: () => hub.notify(), log: app.log });
+  }
 
   static async create(overrides: Partial<ServerConfig> = {}): Promise<SkiffServer> {
     const config: ServerConfig = { ...DEFAULT_SERVER_CONFIG, ...overrides };
@@ -93,6 +97,7 @@ export class SkiffServer {
     registerContentTypes(app, MAX_BODY_BYTES);
     installErrorHandling(app, routes);
     installInterimAuthentication(app, this.config.tokenAuthFile ? [TokenFileAuthenticator.fromFile(this.config.tokenAuthFile)] : []);
+    this.authorization.install(app);
     await app.register(swagger, {
       openapi: {
         openapi: '3.0.3',
@@ -140,6 +145,7 @@ export class SkiffServer {
     // hand-edited or older file can; reconcile allocations before serving.
     repairAllocations(this.store, this.config, this.app.log);
     this.hub.start();
+    this.authorization.start();
     this.controllers = startControllers(this.config, this.registries, this.hub, this.store, this.app.log);
     this.compactionTimer = setInterval(() => this.compact(), this.config.compactionIntervalMs);
     this.compactionTimer.unref();
@@ -161,6 +167,7 @@ export class SkiffServer {
     this.closing = true;
     if (this.compactionTimer) clearInterval(this.compactionTimer);
     await this.controllers?.stop();
+    await this.authorization.stop();
     await this.app.close();
     this.hub.stop();
     this.store.close();

@@ -8,6 +8,9 @@ import { NamespaceSchema } from '../schemas/namespace.js';
 import { NodeSchema } from '../schemas/node.js';
 import { PodSchema, type Pod } from '../schemas/pod.js';
 import { ServiceSchema } from '../schemas/service.js';
+import { ClusterRoleBindingSchema, ClusterRoleSchema, RoleBindingSchema, RoleSchema } from '../schemas/rbac.js';
+import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './rbac.js';
+import { isValidPathSegmentName } from './rbac-validation.js';
 import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain } from '../validation/identifiers.js';
 import { endpointSliceStrategy } from './endpointslice.js';
 import { endpointsStrategy } from './endpoints.js';
@@ -114,6 +117,31 @@ export function buildKinds(options: KindOptions = { servicePrimaryIPFamily: 'IPv
       group: 'coordination.k8s.io', version: 'v1', resource: 'leases', singular: 'lease', kind: 'Lease', listKind: 'LeaseList',
       namespaced: true, shortNames: [], categories: [], verbs: ALL_VERBS, subresources: [],
       allowCreateOnUpdate: true, nameRule: isDNS1123Subdomain, strategy: leaseStrategy, schema: LeaseSchema,
+      fieldSelectors: {},
+    }),
+    // RBAC names need only be path segments; PUT creates, as upstream's RBAC storage allows.
+    kind({
+      group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterrolebindings', singular: 'clusterrolebinding', kind: 'ClusterRoleBinding', listKind: 'ClusterRoleBindingList',
+      namespaced: false, shortNames: [], categories: [], verbs: ALL_VERBS, subresources: [],
+      allowCreateOnUpdate: true, nameRule: isValidPathSegmentName, strategy: clusterRoleBindingStrategy, schema: ClusterRoleBindingSchema,
+      fieldSelectors: {},
+    }),
+    kind({
+      group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles', singular: 'clusterrole', kind: 'ClusterRole', listKind: 'ClusterRoleList',
+      namespaced: false, shortNames: [], categories: [], verbs: ALL_VERBS, subresources: [],
+      allowCreateOnUpdate: true, nameRule: isValidPathSegmentName, strategy: clusterRoleStrategy, schema: ClusterRoleSchema,
+      fieldSelectors: {},
+    }),
+    kind({
+      group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'rolebindings', singular: 'rolebinding', kind: 'RoleBinding', listKind: 'RoleBindingList',
+      namespaced: true, shortNames: [], categories: [], verbs: ALL_VERBS, subresources: [],
+      allowCreateOnUpdate: true, nameRule: isValidPathSegmentName, strategy: roleBindingStrategy, schema: RoleBindingSchema,
+      fieldSelectors: {},
+    }),
+    kind({
+      group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'roles', singular: 'role', kind: 'Role', listKind: 'RoleList',
+      namespaced: true, shortNames: [], categories: [], verbs: ALL_VERBS, subresources: [],
+      allowCreateOnUpdate: true, nameRule: isValidPathSegmentName, strategy: roleStrategy, schema: RoleSchema,
       fieldSelectors: {},
     }),
   ];

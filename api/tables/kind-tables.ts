@@ -7,6 +7,7 @@ import { namespaceCells, namespaceColumns } from './namespace-columns.js';
 import { nodeCells, nodeColumns } from './node-columns.js';
 import { podCells, podColumns, podRowConditions } from './pod-columns.js';
 import { serviceCells, serviceColumns } from './service-columns.js';
+import { roleBindingCells, roleBindingColumns, roleCells, roleColumns } from './rbac-columns.js';
 import type { KindTable } from './table-types.js';
 
 /** The printers skiff has, by resource (the plural path segment). */
@@ -19,6 +20,10 @@ const KIND_TABLES: ReadonlyMap<string, KindTable> = new Map<string, KindTable>([
   ['namespaces', { columns: namespaceColumns, cells: namespaceCells }],
   ['leases', { columns: leaseColumns, cells: leaseCells }],
   ['events', { columns: eventColumns, cells: eventCells }],
+  ['roles', { columns: roleColumns, cells: roleCells }],
+  ['clusterroles', { columns: roleColumns, cells: roleCells }],
+  ['rolebindings', { columns: roleBindingColumns, cells: roleBindingCells }],
+  ['clusterrolebindings', { columns: roleBindingColumns, cells: roleBindingCells }],
 ]);
 
 /** Name and creation time, for a resource without its own printer. */
