@@ -11,6 +11,8 @@ import { ensureBootstrapPolicy } from './bootstrap-policy.js';
 import { rbacAuthorizer } from './rbac-authorizer.js';
 import { rbacEscalationAdmission } from './rbac-escalation.js';
 import { RbacPolicy } from './rbac-policy.js';
+import { nodeAuthorizer, nodeRestrictionAdmission, type PodLookup } from './node-authorizer.js';
+import type { Pod } from '../schemas/pod.js';
 
 type Registries = ReadonlyMap<string, GenericRegistry<KubeObject>>;
 
@@ -37,6 +39,14 @@ export class ServerAuthorization {
   constructor(private readonly options: AuthorizationOptions) {
     this.informers = new SharedInformers(options.hub, options.registries, options.log);
     this.policy = new RbacPolicy(this.informers);
+    const pods = options.registries.get('pods');
+    const lookupPod: PodLookup = (namespace, name) => {
+      try {
+        return pods?.get(namespace, name) as Pod | undefined;
+      } catch {
+        return undefined;
+      }
+    };
     const modes = options.modes.map((mode): Authorizer => {
       switch (mode) {
         case 'AlwaysAllow':
@@ -44,10 +54,11 @@ export class ServerAuthorization {
         case 'RBAC':
           return rbacAuthorizer(this.policy);
         case 'Node':
-          return { authorize: () => ({ decision: 'NoOpinion', reason: '' }) };
+          return nodeAuthorizer(lookupPod);
       }
     });
     this.authorizer = authorizerChain([privilegedGroup, ...modes]);
+    if (options.modes.includes('Node')) this.admission.push(nodeRestrictionAdmission(lookupPod));
     this.admission.push(rbacEscalationAdmission(this.authorizer, this.policy, options.registries));
     const clusterRoles = options.registries.get('clusterroles');
     if (!clusterRoles) throw new Error('no registry for clusterroles');
