@@ -26,6 +26,7 @@ import { repairAllocations } from './allocators/repair.js';
 import { installInterimAuthentication } from './auth/interim-authentication-hook.js';
 import { TokenFileAuthenticator } from './auth/token-file-authenticator.js';
 import { ServerAuthorization } from './auth/authorization.js';
+import { registerReviewRoutes, REVIEW_KINDS } from './auth/review-routes.js';
 
 /** Namespaces Kubernetes creates at start-up. */
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -123,7 +124,8 @@ export class SkiffServer {
     };
     for (const registry of this.registries.values()) registerResourceRoutes(app, registry, context);
     registerBindingRoute(app, routes, this.registry('pods'), () => this.hub.notify());
-    registerDiscoveryRoutes(app, routes, this.kinds);
+    registerReviewRoutes(app, routes, this.authorization.authorizer);
+    registerDiscoveryRoutes(app, routes, [...this.kinds, ...REVIEW_KINDS]);
     registerHealthRoutes(app, routes, () => this.ready);
     registerOpenApiRoutes(app, routes, this.kinds);
     app.addHook('onSend', (_request, reply, payload, done) => {

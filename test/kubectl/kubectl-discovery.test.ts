@@ -44,7 +44,7 @@ describe('kubectl discovery, api-resources and explain against skiff', () => {
 
   it('kubectl api-versions lists the core and named group versions', async () => {
     const stdout = await kubectl.ok(['api-versions']);
-    assert.deepEqual(stdout.trim().split('\n').sort(), ['coordination.k8s.io/v1', 'discovery.k8s.io/v1', 'rbac.authorization.k8s.io/v1', 'v1']);
+    assert.deepEqual(stdout.trim().split('\n').sort(), ['authentication.k8s.io/v1', 'authorization.k8s.io/v1', 'coordination.k8s.io/v1', 'discovery.k8s.io/v1', 'rbac.authorization.k8s.io/v1', 'v1']);
   });
 
   it('kubectl explain svc.spec prints the ServiceSpec fields with their docs', async () => {
