@@ -27,6 +27,7 @@ import { installInterimAuthentication } from './auth/interim-authentication-hook
 import { TokenFileAuthenticator } from './auth/token-file-authenticator.js';
 import { ServerAuthorization } from './auth/authorization.js';
 import { registerReviewRoutes, REVIEW_KINDS } from './auth/review-routes.js';
+import { podSecurityAdmissionHooks } from './admission/pod-security-admission.js';
 
 /** Namespaces Kubernetes creates at start-up. */
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -87,6 +88,7 @@ export class SkiffServer {
         hooks.set(resource, existing ? chainHooks(existing, hook) : hook);
       }
     }
+    hooks.set('pods', hooks.has('pods') ? chainHooks(podSecurityAdmissionHooks(), hooks.get('pods')!) : podSecurityAdmissionHooks());
     const server = new SkiffServer(config, app, store, hub, registries, kinds);
     await server.buildRoutes();
     return server;
