@@ -9,6 +9,7 @@ import {
 } from './rbac-validation.js';
 import { semanticEqual } from './semantic-equal.js';
 import type { ResourceStrategy } from './strategy.js';
+import type { FieldErrors } from '../validation/field-errors.js';
 
 // Strategies of the RBAC kinds. None has a status; a binding's roleRef is
 // fixed at creation, so changing what a binding grants means a new binding.
@@ -43,20 +44,16 @@ export const clusterRoleStrategy: ResourceStrategy<ClusterRole> = {
   specChanged: (role, old) => !semanticEqual(role.rules, old.rules) || !semanticEqual(role.aggregationRule, old.aggregationRule),
 };
 
-export const roleBindingStrategy: ResourceStrategy<RoleBinding> = {
-  applyDefaults: defaultBinding,
-  prepareForCreate: noStatus,
-  prepareForUpdate: noStatus,
-  validate: validateRoleBinding,
-  validateUpdate: (binding, old) => validateRoleBinding(binding).addAll(validateRoleRefUnchanged(binding, old)),
-  specChanged: (binding, old) => !semanticEqual(binding.subjects, old.subjects) || !semanticEqual(binding.roleRef, old.roleRef),
-};
+function bindingStrategy<T extends RoleBinding | ClusterRoleBinding>(validate: (binding: T) => FieldErrors): ResourceStrategy<T> {
+  return {
+    applyDefaults: defaultBinding,
+    prepareForCreate: noStatus,
+    prepareForUpdate: noStatus,
+    validate,
+    validateUpdate: (binding, old) => validate(binding).addAll(validateRoleRefUnchanged(binding, old)),
+    specChanged: (binding, old) => !semanticEqual(binding.subjects, old.subjects) || !semanticEqual(binding.roleRef, old.roleRef),
+  };
+}
 
-export const clusterRoleBindingStrategy: ResourceStrategy<ClusterRoleBinding> = {
-  applyDefaults: defaultBinding,
-  prepareForCreate: noStatus,
-  prepareForUpdate: noStatus,
-  validate: validateClusterRoleBinding,
-  validateUpdate: (binding, old) => validateClusterRoleBinding(binding).addAll(validateRoleRefUnchanged(binding, old)),
-  specChanged: (binding, old) => !semanticEqual(binding.subjects, old.subjects) || !semanticEqual(binding.roleRef, old.roleRef),
-};
+export const roleBindingStrategy: ResourceStrategy<RoleBinding> = bindingStrategy<RoleBinding>(validateRoleBinding);
+export const clusterRoleBindingStrategy: ResourceStrategy<ClusterRoleBinding> = bindingStrategy<ClusterRoleBinding>(validateClusterRoleBinding);
