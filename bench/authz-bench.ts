@@ -10,7 +10,7 @@ import { startSkiffServer } from './support/processes.js';
 import { fmt, report } from './support/stats.js';
 
 const CONNECTIONS = 64;
-const CREATES = 5_000;
+const CREATES = 3_000;
 
 function podBody(name: string): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'authz' } }, spec: { nodeName: 'bench-node', containers: [{ name: 'app', image: 'registry.example/app:1.0' }] } });
