@@ -1,8 +1,8 @@
 // Issue 12: the cost of authorization on the write path. One server with a
 // token file; pod creates without credentials (the loopback superuser, which
-// skips authorization as system:masters does) against the same creates, over
-// the api bench's 64 connections, as a
-// token user whom only an RBAC RoleBinding to `edit` allows. Target: ≥ 90 %.
+// skips authorization as system:masters does) against the same creates as a
+// token user whom only an RBAC RoleBinding to `edit` allows, both over the api
+// bench's 64 connections. Target: ≥ 90 %.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
