@@ -39,6 +39,22 @@ export class UnauthorizedError extends ApiError {
   readonly reason = 'Unauthorized';
 }
 
+export class ForbiddenError extends ApiError {
+  readonly code = 403;
+  readonly reason = 'Forbidden';
+
+  /** apierrors.NewForbidden: `pods "x" is forbidden: …`, `pods is forbidden: …`, or `forbidden: …` without a resource. */
+  static forResource(resource: string, name: string, group: string, cause: string): ForbiddenError {
+    const qualified = group ? `${resource}.${group}` : resource;
+    const subject = qualified === '' ? 'forbidden' : name === '' ? `${qualified} is forbidden` : `${qualified} "${name}" is forbidden`;
+    const details: StatusDetails = {};
+    if (name) details.name = name;
+    if (group) details.group = group;
+    if (resource) details.kind = resource;
+    return new ForbiddenError(`${subject}: ${cause}`, details);
+  }
+}
+
 export class NotFoundError extends ApiError {
   readonly code = 404;
   readonly reason = 'NotFound';

@@ -56,7 +56,14 @@ export interface ServerConfig {
   serviceAccountIssuer: string;
   /** Bearer-token sources tried after ServiceAccount tokens (e.g. --token-auth-file). */
   tokenAuthenticators: readonly TokenAuthenticator[];
+  /** upstream's --token-auth-file: CSV of static bearer tokens, read once at start. */
+  tokenAuthFile?: string;
+  /** upstream's --authorization-mode, in order: Node, RBAC, AlwaysAllow. */
+  authorizationModes: readonly AuthorizationMode[];
 }
+
+export const AUTHORIZATION_MODES = ['Node', 'RBAC', 'AlwaysAllow'] as const;
+export type AuthorizationMode = (typeof AUTHORIZATION_MODES)[number];
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = {
   host: '127.0.0.1',
@@ -80,4 +87,5 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = {
   // kubeadm's default --service-account-issuer.
   serviceAccountIssuer: 'https://kubernetes.default.svc.cluster.local',
   tokenAuthenticators: [],
+  authorizationModes: ['Node', 'RBAC'],
 };

@@ -36,6 +36,9 @@ import { ServiceAccountTokens } from './auth/service-account-token.js';
 import { ServiceAccountTokenAuthenticator } from './auth/service-account-authenticator.js';
 import { newSigningKeyPair } from './pki/pki-folder.js';
 import { registerTokenRequestRoute } from './http/token-request-route.js';
+import { TokenFileAuthenticator } from './auth/token-file-authenticator.js';
+import { ServerAuthorization } from './auth/authorization.js';
+import { registerReviewRoutes, REVIEW_KINDS } from './auth/review-routes.js';
 
 /** Namespaces Kubernetes creates at start-up. */
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -56,6 +59,7 @@ export class SkiffServer {
   /** Requests and watches in flight now, as the limits count them. */
   inflight: InflightCounters | undefined;
   private audit: AuditLog | undefined;
+  readonly authorization: ServerAuthorization;
 
   private constructor(
     readonly config: ServerConfig,
@@ -65,7 +69,9 @@ export class SkiffServer {
     readonly registries: Registries,
     readonly kinds: readonly ResourceKind<KubeObject>[],
     readonly serviceAccountTokens: ServiceAccountTokens,
-  ) {}
+  ) {
+    this.authorization = new ServerAuthorization({ modes: config.authorizationModes, registries, hub, afterWrite: () => hub.notify(), log: app.log });
+  }
 
   static async create(overrides: Partial<ServerConfig> = {}): Promise<SkiffServer> {
     const config: ServerConfig = { ...DEFAULT_SERVER_CONFIG, ...overrides };
@@ -103,7 +109,8 @@ export class SkiffServer {
     const routes = new RouteTable();
     registerContentTypes(app, MAX_BODY_BYTES);
     installErrorHandling(app, routes);
-    installAuthentication(app, this.config.tls ? new RequestAuthenticator(this.tokenAuthenticators()) : undefined);
+    installAuthentication(app, new RequestAuthenticator(this.tokenAuthenticators()), this.config.tls === undefined);
+    this.authorization.install(app);
     if (this.config.auditLogPath) {
       this.audit = AuditLog.open(this.config.auditLogPath, app.log);
       // Before the limits, so requests they refuse are audited too.
@@ -141,7 +148,8 @@ export class SkiffServer {
     for (const registry of this.registries.values()) registerResourceRoutes(app, registry, context);
     registerBindingRoute(app, routes, this.registry('pods'), () => this.hub.notify());
     await registerTokenRequestRoute(app, routes, this.registry('serviceaccounts'), this.serviceAccountTokens);
-    registerDiscoveryRoutes(app, routes, this.kinds);
+    registerReviewRoutes(app, routes, this.authorization.authorizer);
+    registerDiscoveryRoutes(app, routes, [...this.kinds, ...REVIEW_KINDS]);
     registerHealthRoutes(app, routes, () => this.ready);
     registerOpenApiRoutes(app, routes, this.kinds);
     app.addHook('onSend', (_request, reply, payload, done) => {
@@ -160,6 +168,7 @@ export class SkiffServer {
   async listen(): Promise<string> {
     this.ensureSystemNamespaces();
     this.hub.start();
+    this.authorization.start();
     this.controllers = new ControllerManager(this.config, this.registries, this.hub, this.store, this.app.log);
     await this.controllers.start();
     this.compactionTimer = setInterval(() => this.compact(), this.config.compactionIntervalMs);
@@ -180,7 +189,8 @@ export class SkiffServer {
       return stored ? accounts.decode(stored).metadata?.uid : undefined;
     };
     // Upstream's order: static tokens first, then ServiceAccount JWTs.
-    return [...this.config.tokenAuthenticators, new ServiceAccountTokenAuthenticator(this.serviceAccountTokens, currentUid)];
+    const tokenFile = this.config.tokenAuthFile ? [TokenFileAuthenticator.fromFile(this.config.tokenAuthFile)] : [];
+    return [...tokenFile, ...this.config.tokenAuthenticators, new ServiceAccountTokenAuthenticator(this.serviceAccountTokens, currentUid)];
   }
 
   compact(): number {
@@ -193,6 +203,7 @@ export class SkiffServer {
     this.closing = true;
     if (this.compactionTimer) clearInterval(this.compactionTimer);
     await this.controllers?.stop();
+    await this.authorization.stop();
     await this.app.close();
     await this.audit?.close();
     this.hub.stop();

@@ -26,7 +26,7 @@ function podBody(name: string, labels: Record<string, string>, nodeName?: string
 }
 
 /** Sends `total` POSTs keeping CONNECTIONS in flight; returns requests per second. */
-async function postRate(url: string, path: string, total: number, body: (i: number) => string): Promise<number> {
+export async function postRate(url: string, path: string, total: number, body: (i: number) => string, headers: Record<string, string> = {}): Promise<number> {
   const pool = new Pool(url, { connections: CONNECTIONS, pipelining: 1 });
   let next = 0;
   let failures = 0;
@@ -34,7 +34,7 @@ async function postRate(url: string, path: string, total: number, body: (i: numb
   const worker = async (): Promise<void> => {
     while (next < total) {
       const i = next++;
-      const response = await pool.request({ method: 'POST', path, headers: { 'content-type': 'application/json' }, body: body(i) });
+      const response = await pool.request({ method: 'POST', path, headers: { 'content-type': 'application/json', ...headers }, body: body(i) });
       await response.body.dump();
       if (response.statusCode !== 201) failures++;
     }

@@ -3,12 +3,14 @@
 import { runAgentBench } from './agent-bench.js';
 import { runAllocationBench } from './allocation-bench.js';
 import { runApiBench } from './api-bench.js';
+import { runAuthzBench } from './authz-bench.js';
 import { runDnsBench } from './dns-bench.js';
 import { runEndpointsBench } from './endpoints-bench.js';
 import { runWatchBench } from './watch-bench.js';
 
 const benches: Record<string, () => Promise<void>> = {
   api: runApiBench,
+  authz: runAuthzBench,
   allocation: runAllocationBench,
   endpoints: runEndpointsBench,
   watch: runWatchBench,

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isValidCidr } from '../api/allocators/cidr.js';
-import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../api/server-config.js';
+import { AUTHORIZATION_MODES, DEFAULT_SERVER_CONFIG, type AuthorizationMode, type ServerConfig } from '../api/server-config.js';
 import { validateLeaderElectionTimings } from '../api/controllers/leader-election/leader-elector.js';
 import { formatDuration, parseDuration } from '../clients/agent/duration.js';
 import { existsSync } from 'node:fs';
@@ -67,6 +67,17 @@ function auditLogPath(path: string): string {
   return path;
 }
 
+function authorizationModes(text: string): AuthorizationMode[] {
+  const modes = text.split(',').map((mode) => mode.trim());
+  for (const mode of modes) {
+    if (!(AUTHORIZATION_MODES as readonly string[]).includes(mode)) {
+      throw new InvalidArgumentError(`authorization-mode "${mode}" is not a valid mode (${AUTHORIZATION_MODES.join(', ')})`);
+    }
+  }
+  if (new Set(modes).size !== modes.length) throw new InvalidArgumentError(`"${text}" has an authorization mode specified more than once`);
+  return modes as AuthorizationMode[];
+}
+
 interface ServerFlags {
   host: string;
   port: number;
@@ -92,6 +103,8 @@ interface ServerFlags {
   tlsCertFile?: string;
   tlsPrivateKeyFile?: string;
   clientCaFile?: string;
+  tokenAuthFile?: string;
+  authorizationMode: AuthorizationMode[];
 }
 
 export function serverCommand(): Command {
@@ -133,6 +146,9 @@ export function serverCommand(): Command {
     .addOption(new Option('--tls-private-key-file <path>', 'private key (PEM) of --tls-cert-file').env('SKIFF_TLS_PRIVATE_KEY_FILE'))
     .addOption(new Option('--client-ca-file <path>', 'CA bundle (PEM) client certificates are verified against instead of the cluster CA').env('SKIFF_CLIENT_CA_FILE'))
     .addOption(new Option('--insecure-serve-http', 'serve plain HTTP with no authentication, every request acting as system:admin; only on a loopback --host, for local experiments and tests that are not about security').env('SKIFF_INSECURE_SERVE_HTTP').default(false))
+    .addOption(new Option('--token-auth-file <path>', 'CSV of static bearer tokens (token,user,uid,"group1,group2"), read once at start').env('SKIFF_TOKEN_AUTH_FILE'))
+    .addOption(new Option('--authorization-mode <modes>', `ordered, comma-separated authorizers: ${AUTHORIZATION_MODES.join(', ')}`).env('SKIFF_AUTHORIZATION_MODE')
+      .default([...d.authorizationModes], d.authorizationModes.join(',')).argParser(authorizationModes))
     .action(async (flags: ServerFlags, command: Command) => {
       const leaderElection = { leaseDurationMs: flags.leaderElectLeaseDuration, renewDeadlineMs: flags.leaderElectRenewDeadline, retryPeriodMs: flags.leaderElectRetryPeriod };
       const invalidTimings = validateLeaderElectionTimings(leaderElection);
@@ -164,6 +180,8 @@ export function serverCommand(): Command {
         },
         encryptionKeyFile: flags.encryptionKeyFile,
         auditLogPath: flags.auditLogPath,
+        tokenAuthFile: flags.tokenAuthFile,
+        authorizationModes: flags.authorizationMode,
         ...credentials.config,
       };
       // Loaded only once the flags are valid: --help and a bad flag answer without loading the server.

@@ -5,18 +5,20 @@ import { unauthorized } from './request-authenticator.js';
 import { ANONYMOUS_USER, INSECURE_SUPERUSER } from './user-info.js';
 
 /**
- * Sets `request.user` before anything else runs. Without an authenticator
- * (plain HTTP on loopback, --insecure-serve-http) every request is the
- * superuser, as upstream's insecure port was.
+ * Sets `request.user` before anything else runs. On plain HTTP (loopback
+ * only, --insecure-serve-http) a request without credentials is the
+ * superuser, as upstream's insecure port was; one that presents a bearer
+ * token is still that token's user (or 401), so identities and RBAC can be
+ * tried on a local server.
  */
-export function installAuthentication(app: FastifyInstance, authenticator: RequestAuthenticator | undefined): void {
+export function installAuthentication(app: FastifyInstance, authenticator: RequestAuthenticator, insecure: boolean): void {
   app.decorateRequest('user', undefined);
   app.addHook('onRequest', async (request) => {
-    if (!authenticator) {
+    const user = await authenticator.authenticate(request.raw);
+    if (insecure && user === ANONYMOUS_USER) {
       request.user = INSECURE_SUPERUSER;
       return;
     }
-    const user = await authenticator.authenticate(request.raw);
     if (user === ANONYMOUS_USER && !anonymousRequestAllowed(request.url.split('?', 1)[0] ?? '')) throw unauthorized();
     request.user = user;
   });

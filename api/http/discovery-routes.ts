@@ -1,5 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ResourceKind } from '../resources/resource-kind.js';
+
+/** What discovery tells of a kind; virtual resources (access reviews) have no more than this. */
+export type DiscoveredKind = Pick<ResourceKind<KubeObject>, 'group' | 'version' | 'resource' | 'singular' | 'kind' | 'namespaced' | 'verbs' | 'shortNames' | 'categories' | 'subresources'>;
 import { groupVersionPath } from '../resources/resource-kind.js';
 import type { KubeObject } from '../resources/strategy.js';
 import type { RouteTable } from './status.js';
@@ -21,10 +24,10 @@ function aggregatedVersion(request: FastifyRequest): 'v2' | 'v2beta1' | undefine
 interface GroupVersion {
   group: string;
   version: string;
-  kinds: ResourceKind<KubeObject>[];
+  kinds: DiscoveredKind[];
 }
 
-function groupVersions(kinds: readonly ResourceKind<KubeObject>[]): GroupVersion[] {
+function groupVersions(kinds: readonly DiscoveredKind[]): GroupVersion[] {
   const byKey = new Map<string, GroupVersion>();
   for (const kind of kinds) {
     const key = `${kind.group}/${kind.version}`;
@@ -39,7 +42,7 @@ function subresourceVerbs(subresource: string): string[] {
   return subresource === 'binding' || subresource === 'token' ? ['create'] : ['get', 'patch', 'update'];
 }
 
-function subresourceKind(kind: ResourceKind<KubeObject>, subresource: string): { group: string; version: string; kind: string } {
+function subresourceKind(kind: DiscoveredKind, subresource: string): { group: string; version: string; kind: string } {
   if (subresource === 'binding') return { group: '', version: 'v1', kind: 'Binding' };
   if (subresource === 'token') return { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' };
   return { group: kind.group, version: kind.version, kind: kind.kind };
@@ -92,7 +95,7 @@ function resourceList(gv: GroupVersion): unknown {
  * /api, /apis and the per-group-version resource lists, in both the
  * aggregated form kubectl asks for first and the legacy form it falls back to.
  */
-export function registerDiscoveryRoutes(app: FastifyInstance, routes: RouteTable, kinds: readonly ResourceKind<KubeObject>[]): void {
+export function registerDiscoveryRoutes(app: FastifyInstance, routes: RouteTable, kinds: readonly DiscoveredKind[]): void {
   const all = groupVersions(kinds);
   const core = all.filter((gv) => gv.group === '');
   const named = all.filter((gv) => gv.group !== '');

@@ -121,6 +121,11 @@ export const configDataPatchSchema: PatchSchema = {
   fields: { ...objectMeta },
 };
 
+// Rules and subjects carry no patch strategy upstream: a patch replaces them whole.
+export const rbacPatchSchema: PatchSchema = {
+  fields: { ...objectMeta, rules: atomic, subjects: atomic, 'aggregationRule.clusterRoleSelectors': atomic },
+};
+
 /** By resource plural, as it appears in the URL. Subresources (`pods/status`) use their resource's schema. */
 export const patchSchemas: Readonly<Record<string, PatchSchema>> = {
   pods: podPatchSchema,
@@ -134,4 +139,8 @@ export const patchSchemas: Readonly<Record<string, PatchSchema>> = {
   configmaps: configDataPatchSchema,
   secrets: configDataPatchSchema,
   serviceaccounts: serviceAccountPatchSchema,
+  roles: rbacPatchSchema,
+  clusterroles: rbacPatchSchema,
+  rolebindings: rbacPatchSchema,
+  clusterrolebindings: rbacPatchSchema,
 };

@@ -14,6 +14,9 @@ import { PodSchema, type Pod } from '../schemas/pod.js';
 import { ServiceSchema } from '../schemas/service.js';
 import { ServiceAccountSchema } from '../schemas/serviceaccount.js';
 import { serviceAccountStrategy } from './serviceaccount.js';
+import { ClusterRoleBindingSchema, ClusterRoleSchema, RoleBindingSchema, RoleSchema } from '../schemas/rbac.js';
+import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './rbac.js';
+import { isValidPathSegmentName } from './rbac-validation.js';
 import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain } from '../validation/identifiers.js';
 import { endpointSliceStrategy } from './endpointslice.js';
 import { endpointsStrategy } from './endpoints.js';
@@ -139,6 +142,31 @@ export function buildKinds(options: KindOptions = { servicePrimaryIPFamily: 'IPv
       group: 'coordination.k8s.io', version: 'v1', resource: 'leases', singular: 'lease', kind: 'Lease', listKind: 'LeaseList',
       namespaced: true, shortNames: [], categories: [], verbs: ALL_VERBS, subresources: [],
       allowCreateOnUpdate: true, nameRule: isDNS1123Subdomain, strategy: leaseStrategy, schema: LeaseSchema,
+      fieldSelectors: {},
+    }),
+    // RBAC names need only be path segments; PUT creates, as upstream's RBAC storage allows.
+    kind({
+      group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterrolebindings', singular: 'clusterrolebinding', kind: 'ClusterRoleBinding', listKind: 'ClusterRoleBindingList',
+      namespaced: false, shortNames: [], categories: [], verbs: ALL_VERBS, subresources: [],
+      allowCreateOnUpdate: true, nameRule: isValidPathSegmentName, strategy: clusterRoleBindingStrategy, schema: ClusterRoleBindingSchema,
+      fieldSelectors: {},
+    }),
+    kind({
+      group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles', singular: 'clusterrole', kind: 'ClusterRole', listKind: 'ClusterRoleList',
+      namespaced: false, shortNames: [], categories: [], verbs: ALL_VERBS, subresources: [],
+      allowCreateOnUpdate: true, nameRule: isValidPathSegmentName, strategy: clusterRoleStrategy, schema: ClusterRoleSchema,
+      fieldSelectors: {},
+    }),
+    kind({
+      group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'rolebindings', singular: 'rolebinding', kind: 'RoleBinding', listKind: 'RoleBindingList',
+      namespaced: true, shortNames: [], categories: [], verbs: ALL_VERBS, subresources: [],
+      allowCreateOnUpdate: true, nameRule: isValidPathSegmentName, strategy: roleBindingStrategy, schema: RoleBindingSchema,
+      fieldSelectors: {},
+    }),
+    kind({
+      group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'roles', singular: 'role', kind: 'Role', listKind: 'RoleList',
+      namespaced: true, shortNames: [], categories: [], verbs: ALL_VERBS, subresources: [],
+      allowCreateOnUpdate: true, nameRule: isValidPathSegmentName, strategy: roleStrategy, schema: RoleSchema,
       fieldSelectors: {},
     }),
   ];

@@ -10,6 +10,7 @@ import { podCells, podColumns, podRowConditions } from './pod-columns.js';
 import { secretCells, secretColumns } from './secret-columns.js';
 import { serviceCells, serviceColumns } from './service-columns.js';
 import { serviceAccountCells, serviceAccountColumns } from './serviceaccount-columns.js';
+import { roleBindingCells, roleBindingColumns, roleCells, roleColumns } from './rbac-columns.js';
 import type { KindTable } from './table-types.js';
 
 /** The printers skiff has, by resource (the plural path segment). */
@@ -25,6 +26,10 @@ const KIND_TABLES: ReadonlyMap<string, KindTable> = new Map<string, KindTable>([
   ['configmaps', { columns: configMapColumns, cells: configMapCells }],
   ['secrets', { columns: secretColumns, cells: secretCells }],
   ['serviceaccounts', { columns: serviceAccountColumns, cells: serviceAccountCells }],
+  ['roles', { columns: roleColumns, cells: roleCells }],
+  ['clusterroles', { columns: roleColumns, cells: roleCells }],
+  ['rolebindings', { columns: roleBindingColumns, cells: roleBindingCells }],
+  ['clusterrolebindings', { columns: roleBindingColumns, cells: roleBindingCells }],
 ]);
 
 /** Name and creation time, for a resource without its own printer. */

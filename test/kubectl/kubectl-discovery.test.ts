@@ -39,12 +39,12 @@ describe('kubectl discovery, api-resources and explain against skiff', () => {
     const all = await kubectl.ok(['api-resources', '--categories=all', '-o', 'name']);
     assert.deepEqual(all.trim().split('\n').sort(), ['pods', 'services']);
     const watchable = await kubectl.ok(['api-resources', '--verbs=watch', '--namespaced=false', '-o', 'name']);
-    assert.deepEqual(watchable.trim().split('\n').sort(), ['namespaces', 'nodes']);
+    assert.deepEqual(watchable.trim().split('\n').sort(), ['clusterrolebindings.rbac.authorization.k8s.io', 'clusterroles.rbac.authorization.k8s.io', 'namespaces', 'nodes']);
   });
 
   it('kubectl api-versions lists the core and named group versions', async () => {
     const stdout = await kubectl.ok(['api-versions']);
-    assert.deepEqual(stdout.trim().split('\n').sort(), ['coordination.k8s.io/v1', 'discovery.k8s.io/v1', 'v1']);
+    assert.deepEqual(stdout.trim().split('\n').sort(), ['authentication.k8s.io/v1', 'authorization.k8s.io/v1', 'coordination.k8s.io/v1', 'discovery.k8s.io/v1', 'rbac.authorization.k8s.io/v1', 'v1']);
   });
 
   it('kubectl explain svc.spec prints the ServiceSpec fields with their docs', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import type { ServerConfig } from '../../api/server-config.js';
 
 // Drives the installed kubectl against an in-process skiff server, with a
 // kubeconfig printed by `skiff kubeconfig`, as a user would. Every call gets
@@ -94,8 +95,8 @@ export class KubectlSession {
     readonly kubeconfig: string,
   ) {}
 
-  static async start(): Promise<KubectlSession> {
-    const server = await startTestServer();
+  static async start(overrides: Partial<ServerConfig> = {}): Promise<KubectlSession> {
+    const server = await startTestServer(overrides);
     const dir = mkdtempSync(join(tmpdir(), 'skiff-kubectl-'));
     try {
       const kubeconfig = join(dir, 'kubeconfig');

@@ -644,6 +644,196 @@ export interface paths {
         patch: operations["patchNamespacedLease"];
         trace?: never;
     };
+    "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** list or watch objects of kind ClusterRoleBinding */
+        get: operations["listClusterRoleBinding"];
+        put?: never;
+        /** create a ClusterRoleBinding */
+        post: operations["createClusterRoleBinding"];
+        /** delete collection of ClusterRoleBinding */
+        delete: operations["deleteCollectionClusterRoleBinding"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** read the specified ClusterRoleBinding */
+        get: operations["readClusterRoleBinding"];
+        /** replace the specified ClusterRoleBinding */
+        put: operations["replaceClusterRoleBinding"];
+        post?: never;
+        /** delete a ClusterRoleBinding */
+        delete: operations["deleteClusterRoleBinding"];
+        options?: never;
+        head?: never;
+        /** partially update the specified ClusterRoleBinding */
+        patch: operations["patchClusterRoleBinding"];
+        trace?: never;
+    };
+    "/apis/rbac.authorization.k8s.io/v1/clusterroles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** list or watch objects of kind ClusterRole */
+        get: operations["listClusterRole"];
+        put?: never;
+        /** create a ClusterRole */
+        post: operations["createClusterRole"];
+        /** delete collection of ClusterRole */
+        delete: operations["deleteCollectionClusterRole"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apis/rbac.authorization.k8s.io/v1/clusterroles/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** read the specified ClusterRole */
+        get: operations["readClusterRole"];
+        /** replace the specified ClusterRole */
+        put: operations["replaceClusterRole"];
+        post?: never;
+        /** delete a ClusterRole */
+        delete: operations["deleteClusterRole"];
+        options?: never;
+        head?: never;
+        /** partially update the specified ClusterRole */
+        patch: operations["patchClusterRole"];
+        trace?: never;
+    };
+    "/apis/rbac.authorization.k8s.io/v1/namespaces/{namespace}/rolebindings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** list or watch objects of kind RoleBinding */
+        get: operations["listNamespacedRoleBinding"];
+        put?: never;
+        /** create a RoleBinding */
+        post: operations["createNamespacedRoleBinding"];
+        /** delete collection of RoleBinding */
+        delete: operations["deleteCollectionNamespacedRoleBinding"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apis/rbac.authorization.k8s.io/v1/rolebindings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** list or watch objects of kind RoleBinding in all namespaces */
+        get: operations["listRoleBindingForAllNamespaces"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apis/rbac.authorization.k8s.io/v1/namespaces/{namespace}/rolebindings/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** read the specified RoleBinding */
+        get: operations["readNamespacedRoleBinding"];
+        /** replace the specified RoleBinding */
+        put: operations["replaceNamespacedRoleBinding"];
+        post?: never;
+        /** delete a RoleBinding */
+        delete: operations["deleteNamespacedRoleBinding"];
+        options?: never;
+        head?: never;
+        /** partially update the specified RoleBinding */
+        patch: operations["patchNamespacedRoleBinding"];
+        trace?: never;
+    };
+    "/apis/rbac.authorization.k8s.io/v1/namespaces/{namespace}/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** list or watch objects of kind Role */
+        get: operations["listNamespacedRole"];
+        put?: never;
+        /** create a Role */
+        post: operations["createNamespacedRole"];
+        /** delete collection of Role */
+        delete: operations["deleteCollectionNamespacedRole"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apis/rbac.authorization.k8s.io/v1/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** list or watch objects of kind Role in all namespaces */
+        get: operations["listRoleForAllNamespaces"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apis/rbac.authorization.k8s.io/v1/namespaces/{namespace}/roles/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** read the specified Role */
+        get: operations["readNamespacedRole"];
+        /** replace the specified Role */
+        put: operations["replaceNamespacedRole"];
+        post?: never;
+        /** delete a Role */
+        delete: operations["deleteNamespacedRole"];
+        options?: never;
+        head?: never;
+        /** partially update the specified Role */
+        patch: operations["patchNamespacedRole"];
+        trace?: never;
+    };
     "/api/v1/namespaces/{namespace}/pods/{name}/binding": {
         parameters: {
             query?: never;
@@ -835,6 +1025,105 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apis/authorization.k8s.io/v1/subjectaccessreviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/apis/authentication.k8s.io/v1/selfsubjectreviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3626,6 +3915,596 @@ export interface components {
             };
             /** @description List of lease objects. */
             items: components["schemas"]["Lease"][];
+        };
+        /**
+         * io.k8s.api.rbac.v1.ClusterRoleBinding
+         * @description ClusterRoleBinding references a ClusterRole, but not contain it.  It can reference a ClusterRole in the global namespace, and adds who information via Subject.
+         */
+        ClusterRoleBinding: {
+            /** @description APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources */
+            apiVersion?: string;
+            /** @description Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
+            kind?: string;
+            /**
+             * io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta
+             * @description ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.
+             */
+            metadata?: {
+                /** @description Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Cannot be updated. */
+                name?: string;
+                /** @description GenerateName is an optional prefix, used by the server, to generate a unique name ONLY IF the Name field has not been provided. The server appends a random suffix of five characters. */
+                generateName?: string;
+                /** @description Namespace defines the space within which each name must be unique. An empty namespace is equivalent to the "default" namespace. Cluster-scoped objects have no namespace. Cannot be updated. */
+                namespace?: string;
+                /** @description Deprecated: selfLink is a legacy read-only field that is no longer populated by the system. */
+                selfLink?: string;
+                /** @description UID is the unique in time and space value for this object. It is generated by the server on successful creation of a resource and is not allowed to change on PUT operations. Read-only. */
+                uid?: string;
+                /** @description An opaque value that represents the internal version of this object that can be used by clients to determine when objects have changed. May be used for optimistic concurrency, change detection, and the watch operation on a resource or set of resources. Read-only. */
+                resourceVersion?: string;
+                /**
+                 * Format: int64
+                 * @description A sequence number representing a specific generation of the desired state. Populated by the system. Read-only.
+                 */
+                generation?: number;
+                /**
+                 * Format: date-time
+                 * @description CreationTimestamp is a timestamp representing the server time when this object was created. Populated by the system. Read-only. Null for lists.
+                 */
+                creationTimestamp?: string | null;
+                /**
+                 * Format: date-time
+                 * @description DeletionTimestamp is RFC 3339 date and time at which this resource will be deleted. Set by the server when a graceful deletion is requested by the user, and is not directly settable by a client. Read-only.
+                 */
+                deletionTimestamp?: string | null;
+                /**
+                 * Format: int64
+                 * @description Number of seconds allowed for this object to gracefully terminate before it will be removed from the system. Only set when deletionTimestamp is also set. Read-only.
+                 */
+                deletionGracePeriodSeconds?: number;
+                /** @description Map of string keys and values that can be used to organize and categorize (scope and select) objects. May match selectors of replication controllers and services. */
+                labels?: {
+                    [key: string]: string;
+                };
+                /** @description Annotations is an unstructured key value map stored with a resource that may be set by external tools to store and retrieve arbitrary metadata. They are not queryable and should be preserved when modifying objects. */
+                annotations?: {
+                    [key: string]: string;
+                };
+                /** @description List of objects depended by this object. If ALL objects in the list have been deleted, this object will be garbage collected. There cannot be more than one managing controller. */
+                ownerReferences?: {
+                    /** @description API version of the referent. */
+                    apiVersion?: string;
+                    /** @description Kind of the referent. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
+                    kind?: string;
+                    /** @description Name of the referent. */
+                    name?: string;
+                    /** @description UID of the referent. */
+                    uid?: string;
+                    /** @description If true, this reference points to the managing controller. */
+                    controller?: boolean;
+                    /** @description If true, AND if the owner has the "foregroundDeletion" finalizer, then the owner cannot be deleted from the key-value store until this reference is removed. */
+                    blockOwnerDeletion?: boolean;
+                }[];
+                /** @description Must be empty before the object is deleted from the registry. Each entry is an identifier for the responsible component that will remove the entry from the list. */
+                finalizers?: string[];
+                /** @description ManagedFields maps workflow-id and version to the set of fields that are managed by that workflow. This is mostly for internal housekeeping, and users typically should not need to set or understand this field. */
+                managedFields?: {
+                    /** @description Manager is an identifier of the workflow managing these fields. */
+                    manager?: string;
+                    /** @description Operation is the type of operation which lead to this ManagedFieldsEntry being created. The only valid values for this field are 'Apply' and 'Update'. */
+                    operation?: string;
+                    /** @description APIVersion defines the version of this resource that this field set applies to. */
+                    apiVersion?: string;
+                    /**
+                     * Format: date-time
+                     * @description Time is the timestamp of when the ManagedFields entry was added.
+                     */
+                    time?: string | null;
+                    /** @description FieldsType is the discriminator for the different fields format and version. There is currently only one possible value: "FieldsV1" */
+                    fieldsType?: string;
+                    /** @description FieldsV1 holds the first JSON version format as described in the "FieldsV1" type. */
+                    fieldsV1?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description Subresource is the name of the subresource used to update that object, or empty string if the object was updated through the main resource. */
+                    subresource?: string;
+                }[];
+            };
+            /** @description Subjects holds references to the objects the role applies to. */
+            subjects?: {
+                /** @description Kind of object being referenced. Values defined by this API group are "User", "Group", and "ServiceAccount". If the Authorizer does not recognized the kind value, the Authorizer should report an error. */
+                kind: string;
+                /** @description APIGroup holds the API group of the referenced subject. Defaults to "" for ServiceAccount subjects. Defaults to "rbac.authorization.k8s.io" for User and Group subjects. */
+                apiGroup?: string;
+                /** @description Name of the object being referenced. */
+                name: string;
+                /** @description Namespace of the referenced object.  If the object kind is non-namespace, such as "User" or "Group", and this value is not empty the Authorizer should report an error. */
+                namespace?: string;
+            }[];
+            /**
+             * io.k8s.api.rbac.v1.RoleRef
+             * @description RoleRef contains information that points to the role being used
+             */
+            roleRef: {
+                /** @description APIGroup is the group for the resource being referenced */
+                apiGroup: string;
+                /** @description Kind is the type of resource being referenced */
+                kind: string;
+                /** @description Name is the name of resource being referenced */
+                name: string;
+            };
+        };
+        /**
+         * io.k8s.api.rbac.v1.ClusterRoleBindingList
+         * @description ClusterRoleBindingList is a list of ClusterRoleBinding objects.
+         */
+        ClusterRoleBindingList: {
+            /** @description APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources */
+            apiVersion?: string;
+            /** @description Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
+            kind?: string;
+            /**
+             * io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta
+             * @description ListMeta describes metadata that synthetic resources must have, including lists and various status objects.
+             */
+            metadata?: {
+                /** @description Deprecated: selfLink is a legacy read-only field that is no longer populated by the system. */
+                selfLink?: string;
+                /** @description String that identifies the server's internal version of this object that can be used by clients to determine when objects have changed. Value must be treated as opaque by clients and passed unmodified back to the server. Read-only. */
+                resourceVersion?: string;
+                /** @description continue may be set if the user set a limit on the number of items returned, and indicates that the server has more data available. The value is opaque and may be used to issue another request to the endpoint that served this list to retrieve the next set of available objects. */
+                continue?: string;
+                /**
+                 * Format: int64
+                 * @description remainingItemCount is the number of subsequent items in the list which are not included in this list response.
+                 */
+                remainingItemCount?: number;
+            };
+            /** @description List of clusterrolebinding objects. */
+            items: components["schemas"]["ClusterRoleBinding"][];
+        };
+        /**
+         * io.k8s.api.rbac.v1.ClusterRole
+         * @description ClusterRole is a cluster level, logical grouping of PolicyRules that can be referenced as a unit by a RoleBinding or ClusterRoleBinding.
+         */
+        ClusterRole: {
+            /** @description APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources */
+            apiVersion?: string;
+            /** @description Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
+            kind?: string;
+            /**
+             * io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta
+             * @description ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.
+             */
+            metadata?: {
+                /** @description Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Cannot be updated. */
+                name?: string;
+                /** @description GenerateName is an optional prefix, used by the server, to generate a unique name ONLY IF the Name field has not been provided. The server appends a random suffix of five characters. */
+                generateName?: string;
+                /** @description Namespace defines the space within which each name must be unique. An empty namespace is equivalent to the "default" namespace. Cluster-scoped objects have no namespace. Cannot be updated. */
+                namespace?: string;
+                /** @description Deprecated: selfLink is a legacy read-only field that is no longer populated by the system. */
+                selfLink?: string;
+                /** @description UID is the unique in time and space value for this object. It is generated by the server on successful creation of a resource and is not allowed to change on PUT operations. Read-only. */
+                uid?: string;
+                /** @description An opaque value that represents the internal version of this object that can be used by clients to determine when objects have changed. May be used for optimistic concurrency, change detection, and the watch operation on a resource or set of resources. Read-only. */
+                resourceVersion?: string;
+                /**
+                 * Format: int64
+                 * @description A sequence number representing a specific generation of the desired state. Populated by the system. Read-only.
+                 */
+                generation?: number;
+                /**
+                 * Format: date-time
+                 * @description CreationTimestamp is a timestamp representing the server time when this object was created. Populated by the system. Read-only. Null for lists.
+                 */
+                creationTimestamp?: string | null;
+                /**
+                 * Format: date-time
+                 * @description DeletionTimestamp is RFC 3339 date and time at which this resource will be deleted. Set by the server when a graceful deletion is requested by the user, and is not directly settable by a client. Read-only.
+                 */
+                deletionTimestamp?: string | null;
+                /**
+                 * Format: int64
+                 * @description Number of seconds allowed for this object to gracefully terminate before it will be removed from the system. Only set when deletionTimestamp is also set. Read-only.
+                 */
+                deletionGracePeriodSeconds?: number;
+                /** @description Map of string keys and values that can be used to organize and categorize (scope and select) objects. May match selectors of replication controllers and services. */
+                labels?: {
+                    [key: string]: string;
+                };
+                /** @description Annotations is an unstructured key value map stored with a resource that may be set by external tools to store and retrieve arbitrary metadata. They are not queryable and should be preserved when modifying objects. */
+                annotations?: {
+                    [key: string]: string;
+                };
+                /** @description List of objects depended by this object. If ALL objects in the list have been deleted, this object will be garbage collected. There cannot be more than one managing controller. */
+                ownerReferences?: {
+                    /** @description API version of the referent. */
+                    apiVersion?: string;
+                    /** @description Kind of the referent. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
+                    kind?: string;
+                    /** @description Name of the referent. */
+                    name?: string;
+                    /** @description UID of the referent. */
+                    uid?: string;
+                    /** @description If true, this reference points to the managing controller. */
+                    controller?: boolean;
+                    /** @description If true, AND if the owner has the "foregroundDeletion" finalizer, then the owner cannot be deleted from the key-value store until this reference is removed. */
+                    blockOwnerDeletion?: boolean;
+                }[];
+                /** @description Must be empty before the object is deleted from the registry. Each entry is an identifier for the responsible component that will remove the entry from the list. */
+                finalizers?: string[];
+                /** @description ManagedFields maps workflow-id and version to the set of fields that are managed by that workflow. This is mostly for internal housekeeping, and users typically should not need to set or understand this field. */
+                managedFields?: {
+                    /** @description Manager is an identifier of the workflow managing these fields. */
+                    manager?: string;
+                    /** @description Operation is the type of operation which lead to this ManagedFieldsEntry being created. The only valid values for this field are 'Apply' and 'Update'. */
+                    operation?: string;
+                    /** @description APIVersion defines the version of this resource that this field set applies to. */
+                    apiVersion?: string;
+                    /**
+                     * Format: date-time
+                     * @description Time is the timestamp of when the ManagedFields entry was added.
+                     */
+                    time?: string | null;
+                    /** @description FieldsType is the discriminator for the different fields format and version. There is currently only one possible value: "FieldsV1" */
+                    fieldsType?: string;
+                    /** @description FieldsV1 holds the first JSON version format as described in the "FieldsV1" type. */
+                    fieldsV1?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description Subresource is the name of the subresource used to update that object, or empty string if the object was updated through the main resource. */
+                    subresource?: string;
+                }[];
+            };
+            /** @description Rules holds all the PolicyRules for this Role */
+            rules?: {
+                /** @description Verbs is a list of Verbs that apply to ALL the ResourceKinds contained in this rule. '*' represents all verbs. */
+                verbs: string[];
+                /** @description APIGroups is the name of the APIGroup that contains the resources.  If multiple API groups are specified, any action requested against one of the enumerated resources in any API group will be allowed. "" represents the core API group and "*" represents all API groups. */
+                apiGroups?: string[];
+                /** @description Resources is a list of resources this rule applies to. '*' represents all resources. */
+                resources?: string[];
+                /** @description ResourceNames is an optional white list of names that the rule applies to.  An empty set means that everything is allowed. */
+                resourceNames?: string[];
+                /** @description NonResourceURLs is a set of partial urls that a user should have access to.  *s are allowed, but only as the full, final step in the path Since non-resource URLs are not namespaced, this field is only applicable for ClusterRoles referenced from a ClusterRoleBinding. Rules can either apply to API resources (such as "pods" or "secrets") or non-resource URL paths (such as "/api"),  but not both. */
+                nonResourceURLs?: string[];
+            }[];
+            /**
+             * io.k8s.api.rbac.v1.AggregationRule
+             * @description AggregationRule describes how to locate ClusterRoles to aggregate into the ClusterRole
+             */
+            aggregationRule?: {
+                /** @description ClusterRoleSelectors holds a list of selectors which will be used to find ClusterRoles and create the rules. If any of the selectors match, then the ClusterRole's permissions will be added */
+                clusterRoleSelectors?: {
+                    /** @description matchLabels is a map of {key,value} pairs. */
+                    matchLabels?: {
+                        [key: string]: string;
+                    };
+                    /** @description matchExpressions is a list of label selector requirements. The requirements are ANDed. */
+                    matchExpressions?: {
+                        /** @description key is the label key that the selector applies to. */
+                        key: string;
+                        /** @description operator represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists and DoesNotExist. */
+                        operator: string;
+                        /** @description values is an array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. */
+                        values?: string[];
+                    }[];
+                }[];
+            };
+        };
+        /**
+         * io.k8s.api.rbac.v1.ClusterRoleList
+         * @description ClusterRoleList is a list of ClusterRole objects.
+         */
+        ClusterRoleList: {
+            /** @description APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources */
+            apiVersion?: string;
+            /** @description Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
+            kind?: string;
+            /**
+             * io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta
+             * @description ListMeta describes metadata that synthetic resources must have, including lists and various status objects.
+             */
+            metadata?: {
+                /** @description Deprecated: selfLink is a legacy read-only field that is no longer populated by the system. */
+                selfLink?: string;
+                /** @description String that identifies the server's internal version of this object that can be used by clients to determine when objects have changed. Value must be treated as opaque by clients and passed unmodified back to the server. Read-only. */
+                resourceVersion?: string;
+                /** @description continue may be set if the user set a limit on the number of items returned, and indicates that the server has more data available. The value is opaque and may be used to issue another request to the endpoint that served this list to retrieve the next set of available objects. */
+                continue?: string;
+                /**
+                 * Format: int64
+                 * @description remainingItemCount is the number of subsequent items in the list which are not included in this list response.
+                 */
+                remainingItemCount?: number;
+            };
+            /** @description List of clusterrole objects. */
+            items: components["schemas"]["ClusterRole"][];
+        };
+        /**
+         * io.k8s.api.rbac.v1.RoleBinding
+         * @description RoleBinding references a role, but does not contain it.  It can reference a Role in the same namespace or a ClusterRole in the global namespace. It adds who information via Subjects and namespace information by which namespace it exists in.  RoleBindings in a given namespace only have effect in that namespace.
+         */
+        RoleBinding: {
+            /** @description APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources */
+            apiVersion?: string;
+            /** @description Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
+            kind?: string;
+            /**
+             * io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta
+             * @description ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.
+             */
+            metadata?: {
+                /** @description Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Cannot be updated. */
+                name?: string;
+                /** @description GenerateName is an optional prefix, used by the server, to generate a unique name ONLY IF the Name field has not been provided. The server appends a random suffix of five characters. */
+                generateName?: string;
+                /** @description Namespace defines the space within which each name must be unique. An empty namespace is equivalent to the "default" namespace. Cluster-scoped objects have no namespace. Cannot be updated. */
+                namespace?: string;
+                /** @description Deprecated: selfLink is a legacy read-only field that is no longer populated by the system. */
+                selfLink?: string;
+                /** @description UID is the unique in time and space value for this object. It is generated by the server on successful creation of a resource and is not allowed to change on PUT operations. Read-only. */
+                uid?: string;
+                /** @description An opaque value that represents the internal version of this object that can be used by clients to determine when objects have changed. May be used for optimistic concurrency, change detection, and the watch operation on a resource or set of resources. Read-only. */
+                resourceVersion?: string;
+                /**
+                 * Format: int64
+                 * @description A sequence number representing a specific generation of the desired state. Populated by the system. Read-only.
+                 */
+                generation?: number;
+                /**
+                 * Format: date-time
+                 * @description CreationTimestamp is a timestamp representing the server time when this object was created. Populated by the system. Read-only. Null for lists.
+                 */
+                creationTimestamp?: string | null;
+                /**
+                 * Format: date-time
+                 * @description DeletionTimestamp is RFC 3339 date and time at which this resource will be deleted. Set by the server when a graceful deletion is requested by the user, and is not directly settable by a client. Read-only.
+                 */
+                deletionTimestamp?: string | null;
+                /**
+                 * Format: int64
+                 * @description Number of seconds allowed for this object to gracefully terminate before it will be removed from the system. Only set when deletionTimestamp is also set. Read-only.
+                 */
+                deletionGracePeriodSeconds?: number;
+                /** @description Map of string keys and values that can be used to organize and categorize (scope and select) objects. May match selectors of replication controllers and services. */
+                labels?: {
+                    [key: string]: string;
+                };
+                /** @description Annotations is an unstructured key value map stored with a resource that may be set by external tools to store and retrieve arbitrary metadata. They are not queryable and should be preserved when modifying objects. */
+                annotations?: {
+                    [key: string]: string;
+                };
+                /** @description List of objects depended by this object. If ALL objects in the list have been deleted, this object will be garbage collected. There cannot be more than one managing controller. */
+                ownerReferences?: {
+                    /** @description API version of the referent. */
+                    apiVersion?: string;
+                    /** @description Kind of the referent. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
+                    kind?: string;
+                    /** @description Name of the referent. */
+                    name?: string;
+                    /** @description UID of the referent. */
+                    uid?: string;
+                    /** @description If true, this reference points to the managing controller. */
+                    controller?: boolean;
+                    /** @description If true, AND if the owner has the "foregroundDeletion" finalizer, then the owner cannot be deleted from the key-value store until this reference is removed. */
+                    blockOwnerDeletion?: boolean;
+                }[];
+                /** @description Must be empty before the object is deleted from the registry. Each entry is an identifier for the responsible component that will remove the entry from the list. */
+                finalizers?: string[];
+                /** @description ManagedFields maps workflow-id and version to the set of fields that are managed by that workflow. This is mostly for internal housekeeping, and users typically should not need to set or understand this field. */
+                managedFields?: {
+                    /** @description Manager is an identifier of the workflow managing these fields. */
+                    manager?: string;
+                    /** @description Operation is the type of operation which lead to this ManagedFieldsEntry being created. The only valid values for this field are 'Apply' and 'Update'. */
+                    operation?: string;
+                    /** @description APIVersion defines the version of this resource that this field set applies to. */
+                    apiVersion?: string;
+                    /**
+                     * Format: date-time
+                     * @description Time is the timestamp of when the ManagedFields entry was added.
+                     */
+                    time?: string | null;
+                    /** @description FieldsType is the discriminator for the different fields format and version. There is currently only one possible value: "FieldsV1" */
+                    fieldsType?: string;
+                    /** @description FieldsV1 holds the first JSON version format as described in the "FieldsV1" type. */
+                    fieldsV1?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description Subresource is the name of the subresource used to update that object, or empty string if the object was updated through the main resource. */
+                    subresource?: string;
+                }[];
+            };
+            /** @description Subjects holds references to the objects the role applies to. */
+            subjects?: {
+                /** @description Kind of object being referenced. Values defined by this API group are "User", "Group", and "ServiceAccount". If the Authorizer does not recognized the kind value, the Authorizer should report an error. */
+                kind: string;
+                /** @description APIGroup holds the API group of the referenced subject. Defaults to "" for ServiceAccount subjects. Defaults to "rbac.authorization.k8s.io" for User and Group subjects. */
+                apiGroup?: string;
+                /** @description Name of the object being referenced. */
+                name: string;
+                /** @description Namespace of the referenced object.  If the object kind is non-namespace, such as "User" or "Group", and this value is not empty the Authorizer should report an error. */
+                namespace?: string;
+            }[];
+            /**
+             * io.k8s.api.rbac.v1.RoleRef
+             * @description RoleRef contains information that points to the role being used
+             */
+            roleRef: {
+                /** @description APIGroup is the group for the resource being referenced */
+                apiGroup: string;
+                /** @description Kind is the type of resource being referenced */
+                kind: string;
+                /** @description Name is the name of resource being referenced */
+                name: string;
+            };
+        };
+        /**
+         * io.k8s.api.rbac.v1.RoleBindingList
+         * @description RoleBindingList is a list of RoleBinding objects.
+         */
+        RoleBindingList: {
+            /** @description APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources */
+            apiVersion?: string;
+            /** @description Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
+            kind?: string;
+            /**
+             * io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta
+             * @description ListMeta describes metadata that synthetic resources must have, including lists and various status objects.
+             */
+            metadata?: {
+                /** @description Deprecated: selfLink is a legacy read-only field that is no longer populated by the system. */
+                selfLink?: string;
+                /** @description String that identifies the server's internal version of this object that can be used by clients to determine when objects have changed. Value must be treated as opaque by clients and passed unmodified back to the server. Read-only. */
+                resourceVersion?: string;
+                /** @description continue may be set if the user set a limit on the number of items returned, and indicates that the server has more data available. The value is opaque and may be used to issue another request to the endpoint that served this list to retrieve the next set of available objects. */
+                continue?: string;
+                /**
+                 * Format: int64
+                 * @description remainingItemCount is the number of subsequent items in the list which are not included in this list response.
+                 */
+                remainingItemCount?: number;
+            };
+            /** @description List of rolebinding objects. */
+            items: components["schemas"]["RoleBinding"][];
+        };
+        /**
+         * io.k8s.api.rbac.v1.Role
+         * @description Role is a namespaced, logical grouping of PolicyRules that can be referenced as a unit by a RoleBinding.
+         */
+        Role: {
+            /** @description APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources */
+            apiVersion?: string;
+            /** @description Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
+            kind?: string;
+            /**
+             * io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta
+             * @description ObjectMeta is metadata that all persisted resources must have, which includes all objects users must create.
+             */
+            metadata?: {
+                /** @description Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Cannot be updated. */
+                name?: string;
+                /** @description GenerateName is an optional prefix, used by the server, to generate a unique name ONLY IF the Name field has not been provided. The server appends a random suffix of five characters. */
+                generateName?: string;
+                /** @description Namespace defines the space within which each name must be unique. An empty namespace is equivalent to the "default" namespace. Cluster-scoped objects have no namespace. Cannot be updated. */
+                namespace?: string;
+                /** @description Deprecated: selfLink is a legacy read-only field that is no longer populated by the system. */
+                selfLink?: string;
+                /** @description UID is the unique in time and space value for this object. It is generated by the server on successful creation of a resource and is not allowed to change on PUT operations. Read-only. */
+                uid?: string;
+                /** @description An opaque value that represents the internal version of this object that can be used by clients to determine when objects have changed. May be used for optimistic concurrency, change detection, and the watch operation on a resource or set of resources. Read-only. */
+                resourceVersion?: string;
+                /**
+                 * Format: int64
+                 * @description A sequence number representing a specific generation of the desired state. Populated by the system. Read-only.
+                 */
+                generation?: number;
+                /**
+                 * Format: date-time
+                 * @description CreationTimestamp is a timestamp representing the server time when this object was created. Populated by the system. Read-only. Null for lists.
+                 */
+                creationTimestamp?: string | null;
+                /**
+                 * Format: date-time
+                 * @description DeletionTimestamp is RFC 3339 date and time at which this resource will be deleted. Set by the server when a graceful deletion is requested by the user, and is not directly settable by a client. Read-only.
+                 */
+                deletionTimestamp?: string | null;
+                /**
+                 * Format: int64
+                 * @description Number of seconds allowed for this object to gracefully terminate before it will be removed from the system. Only set when deletionTimestamp is also set. Read-only.
+                 */
+                deletionGracePeriodSeconds?: number;
+                /** @description Map of string keys and values that can be used to organize and categorize (scope and select) objects. May match selectors of replication controllers and services. */
+                labels?: {
+                    [key: string]: string;
+                };
+                /** @description Annotations is an unstructured key value map stored with a resource that may be set by external tools to store and retrieve arbitrary metadata. They are not queryable and should be preserved when modifying objects. */
+                annotations?: {
+                    [key: string]: string;
+                };
+                /** @description List of objects depended by this object. If ALL objects in the list have been deleted, this object will be garbage collected. There cannot be more than one managing controller. */
+                ownerReferences?: {
+                    /** @description API version of the referent. */
+                    apiVersion?: string;
+                    /** @description Kind of the referent. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
+                    kind?: string;
+                    /** @description Name of the referent. */
+                    name?: string;
+                    /** @description UID of the referent. */
+                    uid?: string;
+                    /** @description If true, this reference points to the managing controller. */
+                    controller?: boolean;
+                    /** @description If true, AND if the owner has the "foregroundDeletion" finalizer, then the owner cannot be deleted from the key-value store until this reference is removed. */
+                    blockOwnerDeletion?: boolean;
+                }[];
+                /** @description Must be empty before the object is deleted from the registry. Each entry is an identifier for the responsible component that will remove the entry from the list. */
+                finalizers?: string[];
+                /** @description ManagedFields maps workflow-id and version to the set of fields that are managed by that workflow. This is mostly for internal housekeeping, and users typically should not need to set or understand this field. */
+                managedFields?: {
+                    /** @description Manager is an identifier of the workflow managing these fields. */
+                    manager?: string;
+                    /** @description Operation is the type of operation which lead to this ManagedFieldsEntry being created. The only valid values for this field are 'Apply' and 'Update'. */
+                    operation?: string;
+                    /** @description APIVersion defines the version of this resource that this field set applies to. */
+                    apiVersion?: string;
+                    /**
+                     * Format: date-time
+                     * @description Time is the timestamp of when the ManagedFields entry was added.
+                     */
+                    time?: string | null;
+                    /** @description FieldsType is the discriminator for the different fields format and version. There is currently only one possible value: "FieldsV1" */
+                    fieldsType?: string;
+                    /** @description FieldsV1 holds the first JSON version format as described in the "FieldsV1" type. */
+                    fieldsV1?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description Subresource is the name of the subresource used to update that object, or empty string if the object was updated through the main resource. */
+                    subresource?: string;
+                }[];
+            };
+            /** @description Rules holds all the PolicyRules for this Role */
+            rules?: {
+                /** @description Verbs is a list of Verbs that apply to ALL the ResourceKinds contained in this rule. '*' represents all verbs. */
+                verbs: string[];
+                /** @description APIGroups is the name of the APIGroup that contains the resources.  If multiple API groups are specified, any action requested against one of the enumerated resources in any API group will be allowed. "" represents the core API group and "*" represents all API groups. */
+                apiGroups?: string[];
+                /** @description Resources is a list of resources this rule applies to. '*' represents all resources. */
+                resources?: string[];
+                /** @description ResourceNames is an optional white list of names that the rule applies to.  An empty set means that everything is allowed. */
+                resourceNames?: string[];
+                /** @description NonResourceURLs is a set of partial urls that a user should have access to.  *s are allowed, but only as the full, final step in the path Since non-resource URLs are not namespaced, this field is only applicable for ClusterRoles referenced from a ClusterRoleBinding. Rules can either apply to API resources (such as "pods" or "secrets") or non-resource URL paths (such as "/api"),  but not both. */
+                nonResourceURLs?: string[];
+            }[];
+        };
+        /**
+         * io.k8s.api.rbac.v1.RoleList
+         * @description RoleList is a list of Role objects.
+         */
+        RoleList: {
+            /** @description APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources */
+            apiVersion?: string;
+            /** @description Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds */
+            kind?: string;
+            /**
+             * io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta
+             * @description ListMeta describes metadata that synthetic resources must have, including lists and various status objects.
+             */
+            metadata?: {
+                /** @description Deprecated: selfLink is a legacy read-only field that is no longer populated by the system. */
+                selfLink?: string;
+                /** @description String that identifies the server's internal version of this object that can be used by clients to determine when objects have changed. Value must be treated as opaque by clients and passed unmodified back to the server. Read-only. */
+                resourceVersion?: string;
+                /** @description continue may be set if the user set a limit on the number of items returned, and indicates that the server has more data available. The value is opaque and may be used to issue another request to the endpoint that served this list to retrieve the next set of available objects. */
+                continue?: string;
+                /**
+                 * Format: int64
+                 * @description remainingItemCount is the number of subsequent items in the list which are not included in this list response.
+                 */
+                remainingItemCount?: number;
+            };
+            /** @description List of role objects. */
+            items: components["schemas"]["Role"][];
         };
         /**
          * io.k8s.apimachinery.pkg.apis.meta.v1.Status
@@ -12473,6 +13352,2766 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Lease"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description AlreadyExists or Conflict: the name is taken, or the object changed since the resourceVersion sent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description UnsupportedMediaType: the body is in a format this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Invalid: the object fails validation; details.causes names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    listClusterRoleBinding: {
+        parameters: {
+            query?: {
+                /** @description allowWatchBookmarks requests watch events with type "BOOKMARK". Servers that do not implement bookmarks may ignore this flag. */
+                allowWatchBookmarks?: boolean;
+                /** @description The continue option should be set when retrieving more results from the server. Since this value is server defined, clients may only use the continue value from a previous query result with identical query parameters (except for the value of continue). */
+                continue?: string;
+                /** @description A selector to restrict the list of returned objects by their fields. Defaults to everything. */
+                fieldSelector?: string;
+                /** @description A selector to restrict the list of returned objects by their labels. Defaults to everything. */
+                labelSelector?: string;
+                /** @description limit is a maximum number of responses to return for a list call. If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results. */
+                limit?: number;
+                /** @description resourceVersion sets a constraint on what resource versions a request may be served from. Defaults to unset. */
+                resourceVersion?: string;
+                /** @description resourceVersionMatch determines how resourceVersion is applied to list calls: Exact or NotOlderThan. It is highly recommended that resourceVersionMatch be set for list calls where resourceVersion is set. */
+                resourceVersionMatch?: string;
+                /** @description `sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection. Once all such events have been sent, a synthetic "Bookmark" event will be sent. */
+                sendInitialEvents?: boolean;
+                /** @description Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity. */
+                timeoutSeconds?: number;
+                /** @description Watch for changes to the described resources and return them as a stream of add, update, and remove notifications. */
+                watch?: boolean;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRoleBindingList"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Expired: the resourceVersion or continue token is older than the retained history */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    createClusterRoleBinding: {
+        parameters: {
+            query?: {
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint. */
+                fieldManager?: string;
+                /** @description fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown fields. Valid values are: - Ignore: unknown fields are silently dropped from the object. - Warn: a warning is sent for each unknown field that is dropped from the object. This is the default. - Strict: the request fails with a BadRequest error if any unknown fields are present. */
+                fieldValidation?: string;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClusterRoleBinding"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRoleBinding"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRoleBinding"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRoleBinding"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description AlreadyExists or Conflict: the name is taken, or the object changed since the resourceVersion sent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description UnsupportedMediaType: the body is in a format this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Invalid: the object fails validation; details.causes names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    deleteCollectionClusterRoleBinding: {
+        parameters: {
+            query?: {
+                /** @description The continue option should be set when retrieving more results from the server. Since this value is server defined, clients may only use the continue value from a previous query result with identical query parameters (except for the value of continue). */
+                continue?: string;
+                /** @description A selector to restrict the list of returned objects by their fields. Defaults to everything. */
+                fieldSelector?: string;
+                /** @description A selector to restrict the list of returned objects by their labels. Defaults to everything. */
+                labelSelector?: string;
+                /** @description limit is a maximum number of responses to return for a list call. If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results. */
+                limit?: number;
+                /** @description resourceVersion sets a constraint on what resource versions a request may be served from. Defaults to unset. */
+                resourceVersion?: string;
+                /** @description resourceVersionMatch determines how resourceVersion is applied to list calls: Exact or NotOlderThan. It is highly recommended that resourceVersionMatch be set for list calls where resourceVersion is set. */
+                resourceVersionMatch?: string;
+                /** @description `sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection. Once all such events have been sent, a synthetic "Bookmark" event will be sent. */
+                sendInitialEvents?: boolean;
+                /** @description Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity. */
+                timeoutSeconds?: number;
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description The duration in seconds before the object should be deleted. Value must be non-negative integer. The value zero indicates delete immediately. */
+                gracePeriodSeconds?: number;
+                /** @description Deprecated: please use the PropagationPolicy. Should the dependent objects be orphaned. */
+                orphanDependents?: boolean;
+                /** @description Whether and how garbage collection will be performed: 'Orphan', 'Background' or 'Foreground'. */
+                propagationPolicy?: string;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRoleBindingList"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Expired: the resourceVersion or continue token is older than the retained history */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    readClusterRoleBinding: {
+        parameters: {
+            query?: {
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description name of the ClusterRoleBinding */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRoleBinding"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    replaceClusterRoleBinding: {
+        parameters: {
+            query?: {
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint. */
+                fieldManager?: string;
+                /** @description fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown fields. Valid values are: - Ignore: unknown fields are silently dropped from the object. - Warn: a warning is sent for each unknown field that is dropped from the object. This is the default. - Strict: the request fails with a BadRequest error if any unknown fields are present. */
+                fieldValidation?: string;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description name of the ClusterRoleBinding */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClusterRoleBinding"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRoleBinding"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRoleBinding"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description AlreadyExists or Conflict: the name is taken, or the object changed since the resourceVersion sent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description UnsupportedMediaType: the body is in a format this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Invalid: the object fails validation; details.causes names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    deleteClusterRoleBinding: {
+        parameters: {
+            query?: {
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description The duration in seconds before the object should be deleted. Value must be non-negative integer. The value zero indicates delete immediately. */
+                gracePeriodSeconds?: number;
+                /** @description Deprecated: please use the PropagationPolicy. Should the dependent objects be orphaned. */
+                orphanDependents?: boolean;
+                /** @description Whether and how garbage collection will be performed: 'Orphan', 'Background' or 'Foreground'. */
+                propagationPolicy?: string;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description name of the ClusterRoleBinding */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DeleteOptions"];
+            };
+        };
+        responses: {
+            /** @description OK: the object as it was deleted, or as it waits for its finalizers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRoleBinding"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRoleBinding"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description AlreadyExists or Conflict: the name is taken, or the object changed since the resourceVersion sent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    patchClusterRoleBinding: {
+        parameters: {
+            query?: {
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint. */
+                fieldManager?: string;
+                /** @description fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown fields. Valid values are: - Ignore: unknown fields are silently dropped from the object. - Warn: a warning is sent for each unknown field that is dropped from the object. This is the default. - Strict: the request fails with a BadRequest error if any unknown fields are present. */
+                fieldValidation?: string;
+                /** @description Force is going to "force" Apply requests. It means user will re-acquire conflicting fields owned by other people. Force flag must be unset for non-apply patch requests. */
+                force?: boolean;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description name of the ClusterRoleBinding */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json-patch+json": components["schemas"]["JsonPatch"];
+                "application/merge-patch+json": components["schemas"]["Patch"];
+                "application/strategic-merge-patch+json": components["schemas"]["Patch"];
+                "application/apply-patch+yaml": components["schemas"]["Patch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRoleBinding"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRoleBinding"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description AlreadyExists or Conflict: the name is taken, or the object changed since the resourceVersion sent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description UnsupportedMediaType: the body is in a format this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Invalid: the object fails validation; details.causes names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    listClusterRole: {
+        parameters: {
+            query?: {
+                /** @description allowWatchBookmarks requests watch events with type "BOOKMARK". Servers that do not implement bookmarks may ignore this flag. */
+                allowWatchBookmarks?: boolean;
+                /** @description The continue option should be set when retrieving more results from the server. Since this value is server defined, clients may only use the continue value from a previous query result with identical query parameters (except for the value of continue). */
+                continue?: string;
+                /** @description A selector to restrict the list of returned objects by their fields. Defaults to everything. */
+                fieldSelector?: string;
+                /** @description A selector to restrict the list of returned objects by their labels. Defaults to everything. */
+                labelSelector?: string;
+                /** @description limit is a maximum number of responses to return for a list call. If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results. */
+                limit?: number;
+                /** @description resourceVersion sets a constraint on what resource versions a request may be served from. Defaults to unset. */
+                resourceVersion?: string;
+                /** @description resourceVersionMatch determines how resourceVersion is applied to list calls: Exact or NotOlderThan. It is highly recommended that resourceVersionMatch be set for list calls where resourceVersion is set. */
+                resourceVersionMatch?: string;
+                /** @description `sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection. Once all such events have been sent, a synthetic "Bookmark" event will be sent. */
+                sendInitialEvents?: boolean;
+                /** @description Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity. */
+                timeoutSeconds?: number;
+                /** @description Watch for changes to the described resources and return them as a stream of add, update, and remove notifications. */
+                watch?: boolean;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRoleList"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Expired: the resourceVersion or continue token is older than the retained history */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    createClusterRole: {
+        parameters: {
+            query?: {
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint. */
+                fieldManager?: string;
+                /** @description fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown fields. Valid values are: - Ignore: unknown fields are silently dropped from the object. - Warn: a warning is sent for each unknown field that is dropped from the object. This is the default. - Strict: the request fails with a BadRequest error if any unknown fields are present. */
+                fieldValidation?: string;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClusterRole"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRole"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRole"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRole"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description AlreadyExists or Conflict: the name is taken, or the object changed since the resourceVersion sent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description UnsupportedMediaType: the body is in a format this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Invalid: the object fails validation; details.causes names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    deleteCollectionClusterRole: {
+        parameters: {
+            query?: {
+                /** @description The continue option should be set when retrieving more results from the server. Since this value is server defined, clients may only use the continue value from a previous query result with identical query parameters (except for the value of continue). */
+                continue?: string;
+                /** @description A selector to restrict the list of returned objects by their fields. Defaults to everything. */
+                fieldSelector?: string;
+                /** @description A selector to restrict the list of returned objects by their labels. Defaults to everything. */
+                labelSelector?: string;
+                /** @description limit is a maximum number of responses to return for a list call. If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results. */
+                limit?: number;
+                /** @description resourceVersion sets a constraint on what resource versions a request may be served from. Defaults to unset. */
+                resourceVersion?: string;
+                /** @description resourceVersionMatch determines how resourceVersion is applied to list calls: Exact or NotOlderThan. It is highly recommended that resourceVersionMatch be set for list calls where resourceVersion is set. */
+                resourceVersionMatch?: string;
+                /** @description `sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection. Once all such events have been sent, a synthetic "Bookmark" event will be sent. */
+                sendInitialEvents?: boolean;
+                /** @description Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity. */
+                timeoutSeconds?: number;
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description The duration in seconds before the object should be deleted. Value must be non-negative integer. The value zero indicates delete immediately. */
+                gracePeriodSeconds?: number;
+                /** @description Deprecated: please use the PropagationPolicy. Should the dependent objects be orphaned. */
+                orphanDependents?: boolean;
+                /** @description Whether and how garbage collection will be performed: 'Orphan', 'Background' or 'Foreground'. */
+                propagationPolicy?: string;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRoleList"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Expired: the resourceVersion or continue token is older than the retained history */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    readClusterRole: {
+        parameters: {
+            query?: {
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description name of the ClusterRole */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRole"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    replaceClusterRole: {
+        parameters: {
+            query?: {
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint. */
+                fieldManager?: string;
+                /** @description fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown fields. Valid values are: - Ignore: unknown fields are silently dropped from the object. - Warn: a warning is sent for each unknown field that is dropped from the object. This is the default. - Strict: the request fails with a BadRequest error if any unknown fields are present. */
+                fieldValidation?: string;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description name of the ClusterRole */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClusterRole"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRole"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRole"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description AlreadyExists or Conflict: the name is taken, or the object changed since the resourceVersion sent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description UnsupportedMediaType: the body is in a format this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Invalid: the object fails validation; details.causes names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    deleteClusterRole: {
+        parameters: {
+            query?: {
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description The duration in seconds before the object should be deleted. Value must be non-negative integer. The value zero indicates delete immediately. */
+                gracePeriodSeconds?: number;
+                /** @description Deprecated: please use the PropagationPolicy. Should the dependent objects be orphaned. */
+                orphanDependents?: boolean;
+                /** @description Whether and how garbage collection will be performed: 'Orphan', 'Background' or 'Foreground'. */
+                propagationPolicy?: string;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description name of the ClusterRole */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DeleteOptions"];
+            };
+        };
+        responses: {
+            /** @description OK: the object as it was deleted, or as it waits for its finalizers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRole"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRole"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description AlreadyExists or Conflict: the name is taken, or the object changed since the resourceVersion sent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    patchClusterRole: {
+        parameters: {
+            query?: {
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint. */
+                fieldManager?: string;
+                /** @description fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown fields. Valid values are: - Ignore: unknown fields are silently dropped from the object. - Warn: a warning is sent for each unknown field that is dropped from the object. This is the default. - Strict: the request fails with a BadRequest error if any unknown fields are present. */
+                fieldValidation?: string;
+                /** @description Force is going to "force" Apply requests. It means user will re-acquire conflicting fields owned by other people. Force flag must be unset for non-apply patch requests. */
+                force?: boolean;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description name of the ClusterRole */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json-patch+json": components["schemas"]["JsonPatch"];
+                "application/merge-patch+json": components["schemas"]["Patch"];
+                "application/strategic-merge-patch+json": components["schemas"]["Patch"];
+                "application/apply-patch+yaml": components["schemas"]["Patch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRole"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRole"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description AlreadyExists or Conflict: the name is taken, or the object changed since the resourceVersion sent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description UnsupportedMediaType: the body is in a format this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Invalid: the object fails validation; details.causes names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    listNamespacedRoleBinding: {
+        parameters: {
+            query?: {
+                /** @description allowWatchBookmarks requests watch events with type "BOOKMARK". Servers that do not implement bookmarks may ignore this flag. */
+                allowWatchBookmarks?: boolean;
+                /** @description The continue option should be set when retrieving more results from the server. Since this value is server defined, clients may only use the continue value from a previous query result with identical query parameters (except for the value of continue). */
+                continue?: string;
+                /** @description A selector to restrict the list of returned objects by their fields. Defaults to everything. */
+                fieldSelector?: string;
+                /** @description A selector to restrict the list of returned objects by their labels. Defaults to everything. */
+                labelSelector?: string;
+                /** @description limit is a maximum number of responses to return for a list call. If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results. */
+                limit?: number;
+                /** @description resourceVersion sets a constraint on what resource versions a request may be served from. Defaults to unset. */
+                resourceVersion?: string;
+                /** @description resourceVersionMatch determines how resourceVersion is applied to list calls: Exact or NotOlderThan. It is highly recommended that resourceVersionMatch be set for list calls where resourceVersion is set. */
+                resourceVersionMatch?: string;
+                /** @description `sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection. Once all such events have been sent, a synthetic "Bookmark" event will be sent. */
+                sendInitialEvents?: boolean;
+                /** @description Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity. */
+                timeoutSeconds?: number;
+                /** @description Watch for changes to the described resources and return them as a stream of add, update, and remove notifications. */
+                watch?: boolean;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description object name and auth scope, such as for teams and projects */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleBindingList"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Expired: the resourceVersion or continue token is older than the retained history */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    createNamespacedRoleBinding: {
+        parameters: {
+            query?: {
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint. */
+                fieldManager?: string;
+                /** @description fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown fields. Valid values are: - Ignore: unknown fields are silently dropped from the object. - Warn: a warning is sent for each unknown field that is dropped from the object. This is the default. - Strict: the request fails with a BadRequest error if any unknown fields are present. */
+                fieldValidation?: string;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description object name and auth scope, such as for teams and projects */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleBinding"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleBinding"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleBinding"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleBinding"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description AlreadyExists or Conflict: the name is taken, or the object changed since the resourceVersion sent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description UnsupportedMediaType: the body is in a format this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Invalid: the object fails validation; details.causes names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    deleteCollectionNamespacedRoleBinding: {
+        parameters: {
+            query?: {
+                /** @description The continue option should be set when retrieving more results from the server. Since this value is server defined, clients may only use the continue value from a previous query result with identical query parameters (except for the value of continue). */
+                continue?: string;
+                /** @description A selector to restrict the list of returned objects by their fields. Defaults to everything. */
+                fieldSelector?: string;
+                /** @description A selector to restrict the list of returned objects by their labels. Defaults to everything. */
+                labelSelector?: string;
+                /** @description limit is a maximum number of responses to return for a list call. If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results. */
+                limit?: number;
+                /** @description resourceVersion sets a constraint on what resource versions a request may be served from. Defaults to unset. */
+                resourceVersion?: string;
+                /** @description resourceVersionMatch determines how resourceVersion is applied to list calls: Exact or NotOlderThan. It is highly recommended that resourceVersionMatch be set for list calls where resourceVersion is set. */
+                resourceVersionMatch?: string;
+                /** @description `sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection. Once all such events have been sent, a synthetic "Bookmark" event will be sent. */
+                sendInitialEvents?: boolean;
+                /** @description Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity. */
+                timeoutSeconds?: number;
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description The duration in seconds before the object should be deleted. Value must be non-negative integer. The value zero indicates delete immediately. */
+                gracePeriodSeconds?: number;
+                /** @description Deprecated: please use the PropagationPolicy. Should the dependent objects be orphaned. */
+                orphanDependents?: boolean;
+                /** @description Whether and how garbage collection will be performed: 'Orphan', 'Background' or 'Foreground'. */
+                propagationPolicy?: string;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description object name and auth scope, such as for teams and projects */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleBindingList"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Expired: the resourceVersion or continue token is older than the retained history */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    listRoleBindingForAllNamespaces: {
+        parameters: {
+            query?: {
+                /** @description allowWatchBookmarks requests watch events with type "BOOKMARK". Servers that do not implement bookmarks may ignore this flag. */
+                allowWatchBookmarks?: boolean;
+                /** @description The continue option should be set when retrieving more results from the server. Since this value is server defined, clients may only use the continue value from a previous query result with identical query parameters (except for the value of continue). */
+                continue?: string;
+                /** @description A selector to restrict the list of returned objects by their fields. Defaults to everything. */
+                fieldSelector?: string;
+                /** @description A selector to restrict the list of returned objects by their labels. Defaults to everything. */
+                labelSelector?: string;
+                /** @description limit is a maximum number of responses to return for a list call. If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results. */
+                limit?: number;
+                /** @description resourceVersion sets a constraint on what resource versions a request may be served from. Defaults to unset. */
+                resourceVersion?: string;
+                /** @description resourceVersionMatch determines how resourceVersion is applied to list calls: Exact or NotOlderThan. It is highly recommended that resourceVersionMatch be set for list calls where resourceVersion is set. */
+                resourceVersionMatch?: string;
+                /** @description `sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection. Once all such events have been sent, a synthetic "Bookmark" event will be sent. */
+                sendInitialEvents?: boolean;
+                /** @description Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity. */
+                timeoutSeconds?: number;
+                /** @description Watch for changes to the described resources and return them as a stream of add, update, and remove notifications. */
+                watch?: boolean;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleBindingList"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Expired: the resourceVersion or continue token is older than the retained history */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    readNamespacedRoleBinding: {
+        parameters: {
+            query?: {
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description object name and auth scope, such as for teams and projects */
+                namespace: string;
+                /** @description name of the RoleBinding */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleBinding"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    replaceNamespacedRoleBinding: {
+        parameters: {
+            query?: {
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint. */
+                fieldManager?: string;
+                /** @description fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown fields. Valid values are: - Ignore: unknown fields are silently dropped from the object. - Warn: a warning is sent for each unknown field that is dropped from the object. This is the default. - Strict: the request fails with a BadRequest error if any unknown fields are present. */
+                fieldValidation?: string;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description object name and auth scope, such as for teams and projects */
+                namespace: string;
+                /** @description name of the RoleBinding */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleBinding"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleBinding"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleBinding"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description AlreadyExists or Conflict: the name is taken, or the object changed since the resourceVersion sent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description UnsupportedMediaType: the body is in a format this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Invalid: the object fails validation; details.causes names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    deleteNamespacedRoleBinding: {
+        parameters: {
+            query?: {
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description The duration in seconds before the object should be deleted. Value must be non-negative integer. The value zero indicates delete immediately. */
+                gracePeriodSeconds?: number;
+                /** @description Deprecated: please use the PropagationPolicy. Should the dependent objects be orphaned. */
+                orphanDependents?: boolean;
+                /** @description Whether and how garbage collection will be performed: 'Orphan', 'Background' or 'Foreground'. */
+                propagationPolicy?: string;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description object name and auth scope, such as for teams and projects */
+                namespace: string;
+                /** @description name of the RoleBinding */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DeleteOptions"];
+            };
+        };
+        responses: {
+            /** @description OK: the object as it was deleted, or as it waits for its finalizers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleBinding"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleBinding"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description AlreadyExists or Conflict: the name is taken, or the object changed since the resourceVersion sent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    patchNamespacedRoleBinding: {
+        parameters: {
+            query?: {
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint. */
+                fieldManager?: string;
+                /** @description fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown fields. Valid values are: - Ignore: unknown fields are silently dropped from the object. - Warn: a warning is sent for each unknown field that is dropped from the object. This is the default. - Strict: the request fails with a BadRequest error if any unknown fields are present. */
+                fieldValidation?: string;
+                /** @description Force is going to "force" Apply requests. It means user will re-acquire conflicting fields owned by other people. Force flag must be unset for non-apply patch requests. */
+                force?: boolean;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description object name and auth scope, such as for teams and projects */
+                namespace: string;
+                /** @description name of the RoleBinding */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json-patch+json": components["schemas"]["JsonPatch"];
+                "application/merge-patch+json": components["schemas"]["Patch"];
+                "application/strategic-merge-patch+json": components["schemas"]["Patch"];
+                "application/apply-patch+yaml": components["schemas"]["Patch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleBinding"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleBinding"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description AlreadyExists or Conflict: the name is taken, or the object changed since the resourceVersion sent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description UnsupportedMediaType: the body is in a format this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Invalid: the object fails validation; details.causes names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    listNamespacedRole: {
+        parameters: {
+            query?: {
+                /** @description allowWatchBookmarks requests watch events with type "BOOKMARK". Servers that do not implement bookmarks may ignore this flag. */
+                allowWatchBookmarks?: boolean;
+                /** @description The continue option should be set when retrieving more results from the server. Since this value is server defined, clients may only use the continue value from a previous query result with identical query parameters (except for the value of continue). */
+                continue?: string;
+                /** @description A selector to restrict the list of returned objects by their fields. Defaults to everything. */
+                fieldSelector?: string;
+                /** @description A selector to restrict the list of returned objects by their labels. Defaults to everything. */
+                labelSelector?: string;
+                /** @description limit is a maximum number of responses to return for a list call. If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results. */
+                limit?: number;
+                /** @description resourceVersion sets a constraint on what resource versions a request may be served from. Defaults to unset. */
+                resourceVersion?: string;
+                /** @description resourceVersionMatch determines how resourceVersion is applied to list calls: Exact or NotOlderThan. It is highly recommended that resourceVersionMatch be set for list calls where resourceVersion is set. */
+                resourceVersionMatch?: string;
+                /** @description `sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection. Once all such events have been sent, a synthetic "Bookmark" event will be sent. */
+                sendInitialEvents?: boolean;
+                /** @description Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity. */
+                timeoutSeconds?: number;
+                /** @description Watch for changes to the described resources and return them as a stream of add, update, and remove notifications. */
+                watch?: boolean;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description object name and auth scope, such as for teams and projects */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleList"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Expired: the resourceVersion or continue token is older than the retained history */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    createNamespacedRole: {
+        parameters: {
+            query?: {
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint. */
+                fieldManager?: string;
+                /** @description fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown fields. Valid values are: - Ignore: unknown fields are silently dropped from the object. - Warn: a warning is sent for each unknown field that is dropped from the object. This is the default. - Strict: the request fails with a BadRequest error if any unknown fields are present. */
+                fieldValidation?: string;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description object name and auth scope, such as for teams and projects */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Role"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description AlreadyExists or Conflict: the name is taken, or the object changed since the resourceVersion sent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description UnsupportedMediaType: the body is in a format this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Invalid: the object fails validation; details.causes names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    deleteCollectionNamespacedRole: {
+        parameters: {
+            query?: {
+                /** @description The continue option should be set when retrieving more results from the server. Since this value is server defined, clients may only use the continue value from a previous query result with identical query parameters (except for the value of continue). */
+                continue?: string;
+                /** @description A selector to restrict the list of returned objects by their fields. Defaults to everything. */
+                fieldSelector?: string;
+                /** @description A selector to restrict the list of returned objects by their labels. Defaults to everything. */
+                labelSelector?: string;
+                /** @description limit is a maximum number of responses to return for a list call. If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results. */
+                limit?: number;
+                /** @description resourceVersion sets a constraint on what resource versions a request may be served from. Defaults to unset. */
+                resourceVersion?: string;
+                /** @description resourceVersionMatch determines how resourceVersion is applied to list calls: Exact or NotOlderThan. It is highly recommended that resourceVersionMatch be set for list calls where resourceVersion is set. */
+                resourceVersionMatch?: string;
+                /** @description `sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection. Once all such events have been sent, a synthetic "Bookmark" event will be sent. */
+                sendInitialEvents?: boolean;
+                /** @description Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity. */
+                timeoutSeconds?: number;
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description The duration in seconds before the object should be deleted. Value must be non-negative integer. The value zero indicates delete immediately. */
+                gracePeriodSeconds?: number;
+                /** @description Deprecated: please use the PropagationPolicy. Should the dependent objects be orphaned. */
+                orphanDependents?: boolean;
+                /** @description Whether and how garbage collection will be performed: 'Orphan', 'Background' or 'Foreground'. */
+                propagationPolicy?: string;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description object name and auth scope, such as for teams and projects */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleList"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Expired: the resourceVersion or continue token is older than the retained history */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    listRoleForAllNamespaces: {
+        parameters: {
+            query?: {
+                /** @description allowWatchBookmarks requests watch events with type "BOOKMARK". Servers that do not implement bookmarks may ignore this flag. */
+                allowWatchBookmarks?: boolean;
+                /** @description The continue option should be set when retrieving more results from the server. Since this value is server defined, clients may only use the continue value from a previous query result with identical query parameters (except for the value of continue). */
+                continue?: string;
+                /** @description A selector to restrict the list of returned objects by their fields. Defaults to everything. */
+                fieldSelector?: string;
+                /** @description A selector to restrict the list of returned objects by their labels. Defaults to everything. */
+                labelSelector?: string;
+                /** @description limit is a maximum number of responses to return for a list call. If more items exist, the server will set the `continue` field on the list metadata to a value that can be used with the same initial query to retrieve the next set of results. */
+                limit?: number;
+                /** @description resourceVersion sets a constraint on what resource versions a request may be served from. Defaults to unset. */
+                resourceVersion?: string;
+                /** @description resourceVersionMatch determines how resourceVersion is applied to list calls: Exact or NotOlderThan. It is highly recommended that resourceVersionMatch be set for list calls where resourceVersion is set. */
+                resourceVersionMatch?: string;
+                /** @description `sendInitialEvents=true` may be set together with `watch=true`. In that case, the watch stream will begin with synthetic events to produce the current state of objects in the collection. Once all such events have been sent, a synthetic "Bookmark" event will be sent. */
+                sendInitialEvents?: boolean;
+                /** @description Timeout for the list/watch call. This limits the duration of the call, regardless of any activity or inactivity. */
+                timeoutSeconds?: number;
+                /** @description Watch for changes to the described resources and return them as a stream of add, update, and remove notifications. */
+                watch?: boolean;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleList"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Expired: the resourceVersion or continue token is older than the retained history */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    readNamespacedRole: {
+        parameters: {
+            query?: {
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description object name and auth scope, such as for teams and projects */
+                namespace: string;
+                /** @description name of the Role */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    replaceNamespacedRole: {
+        parameters: {
+            query?: {
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint. */
+                fieldManager?: string;
+                /** @description fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown fields. Valid values are: - Ignore: unknown fields are silently dropped from the object. - Warn: a warning is sent for each unknown field that is dropped from the object. This is the default. - Strict: the request fails with a BadRequest error if any unknown fields are present. */
+                fieldValidation?: string;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description object name and auth scope, such as for teams and projects */
+                namespace: string;
+                /** @description name of the Role */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Role"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description AlreadyExists or Conflict: the name is taken, or the object changed since the resourceVersion sent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description UnsupportedMediaType: the body is in a format this operation does not take */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Invalid: the object fails validation; details.causes names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    deleteNamespacedRole: {
+        parameters: {
+            query?: {
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description The duration in seconds before the object should be deleted. Value must be non-negative integer. The value zero indicates delete immediately. */
+                gracePeriodSeconds?: number;
+                /** @description Deprecated: please use the PropagationPolicy. Should the dependent objects be orphaned. */
+                orphanDependents?: boolean;
+                /** @description Whether and how garbage collection will be performed: 'Orphan', 'Background' or 'Foreground'. */
+                propagationPolicy?: string;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description object name and auth scope, such as for teams and projects */
+                namespace: string;
+                /** @description name of the Role */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DeleteOptions"];
+            };
+        };
+        responses: {
+            /** @description OK: the object as it was deleted, or as it waits for its finalizers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /** @description BadRequest: the request or one of its parameters is malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Unauthorized: the request carries no valid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description Forbidden: the user may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description NotFound: the object, or the namespace it belongs to, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            /** @description AlreadyExists or Conflict: the name is taken, or the object changed since the resourceVersion sent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    patchNamespacedRole: {
+        parameters: {
+            query?: {
+                /** @description When present, indicates that modifications should not be persisted. An invalid or unrecognized dryRun directive will result in an error response and no further processing of the request. Valid values are: - All: all dry run stages will be processed */
+                dryRun?: string;
+                /** @description fieldManager is a name associated with the actor or entity that is making these changes. The value must be less than or 128 characters long, and only contain printable characters, as defined by https://golang.org/pkg/unicode/#IsPrint. */
+                fieldManager?: string;
+                /** @description fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown fields. Valid values are: - Ignore: unknown fields are silently dropped from the object. - Warn: a warning is sent for each unknown field that is dropped from the object. This is the default. - Strict: the request fails with a BadRequest error if any unknown fields are present. */
+                fieldValidation?: string;
+                /** @description Force is going to "force" Apply requests. It means user will re-acquire conflicting fields owned by other people. Force flag must be unset for non-apply patch requests. */
+                force?: boolean;
+                /** @description If 'true', then the output is pretty printed. */
+                pretty?: string;
+            };
+            header?: never;
+            path: {
+                /** @description object name and auth scope, such as for teams and projects */
+                namespace: string;
+                /** @description name of the Role */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json-patch+json": components["schemas"]["JsonPatch"];
+                "application/merge-patch+json": components["schemas"]["Patch"];
+                "application/strategic-merge-patch+json": components["schemas"]["Patch"];
+                "application/apply-patch+yaml": components["schemas"]["Patch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Role"];
                 };
             };
             /** @description BadRequest: the request or one of its parameters is malformed */
