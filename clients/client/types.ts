@@ -187,11 +187,46 @@ export interface Probe {
   periodSeconds?: number;
   successThreshold?: number;
   failureThreshold?: number;
+  terminationGracePeriodSeconds?: number;
+}
+
+export interface ObjectFieldSelector {
+  apiVersion?: string;
+  fieldPath: string;
+}
+
+export interface EnvVarSource {
+  fieldRef?: ObjectFieldSelector;
+  [other: string]: unknown;
 }
 
 export interface EnvVar {
   name: string;
   value?: string;
+  valueFrom?: EnvVarSource;
+}
+
+export interface LifecycleHandler {
+  exec?: ExecAction;
+  httpGet?: HttpGetAction;
+  tcpSocket?: TcpSocketAction;
+}
+
+export interface Lifecycle {
+  postStart?: LifecycleHandler;
+  preStop?: LifecycleHandler;
+}
+
+export interface SecurityContext {
+  runAsUser?: number;
+  runAsGroup?: number;
+  runAsNonRoot?: boolean;
+  allowPrivilegeEscalation?: boolean;
+}
+
+export interface ResourceRequirements {
+  limits?: Record<string, string | number>;
+  requests?: Record<string, string | number>;
 }
 
 export interface Container {
@@ -199,10 +234,15 @@ export interface Container {
   image?: string;
   command?: string[];
   args?: string[];
+  workingDir?: string;
   env?: EnvVar[];
   ports?: ContainerPort[];
+  resources?: ResourceRequirements;
   readinessProbe?: Probe;
   livenessProbe?: Probe;
+  startupProbe?: Probe;
+  lifecycle?: Lifecycle;
+  securityContext?: SecurityContext;
 }
 
 export interface Toleration {
@@ -223,6 +263,8 @@ export interface PodSpec {
   restartPolicy?: 'Always' | 'OnFailure' | 'Never';
   terminationGracePeriodSeconds?: number;
   tolerations?: Toleration[];
+  securityContext?: SecurityContext;
+  enableServiceLinks?: boolean;
 }
 
 export interface PodCondition {
@@ -247,6 +289,7 @@ export interface ContainerStatus {
   containerID?: string;
   started?: boolean;
   state?: Record<string, Record<string, unknown>>;
+  lastState?: Record<string, Record<string, unknown>>;
 }
 
 export interface PodStatus {

@@ -84,7 +84,7 @@ export class ClusterLab {
     for (const { name, ns, ip } of nodeNamespaces) {
       const agent = this.lab.spawnIn(ns, [
         process.execPath, '--import', 'tsx', 'cli/main.ts', 'agent',
-        '--mode', this.mode, '--node', name, '--node-ip', ip,
+        '--mode', this.mode, '--node', name, '--node-ip', ip, '--runtime', 'none',
         '--server', `http://${CONTROL_IP}:${API_PORT}`,
         '--metrics-address', '127.0.0.1:10249', '--log-level', 'warn',
       ]);
