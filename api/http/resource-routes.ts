@@ -210,9 +210,10 @@ export function registerResourceRoutes<T extends KubeObject>(app: FastifyInstanc
   route('PUT', item, { summary: `replace the specified ${Kind}`, body: true, operationId: `replace${scope}${Kind}` }, put('main'));
   route('PATCH', item, { summary: `partially update the specified ${Kind}`, operationId: `patch${scope}${Kind}` }, patch('main'));
   route('DELETE', item, { summary: `delete a ${Kind}`, operationId: `delete${scope}${Kind}` }, async (request, reply) => {
-    const body = (request.body ?? {}) as { preconditions?: { uid?: string; resourceVersion?: string }; dryRun?: string[] };
+    const body = (request.body ?? {}) as { preconditions?: { uid?: string; resourceVersion?: string }; dryRun?: string[]; gracePeriodSeconds?: unknown };
     const dryRun = dryRunRequested(request.query as Query) || (Array.isArray(body.dryRun) && body.dryRun.includes('All'));
-    const object = written(await registry.grouped.delete(ns(request), nameOf(request), { preconditions: body.preconditions, dryRun }));
+    const gracePeriodSeconds = deleteGracePeriod((request.query as Query).gracePeriodSeconds, body.gracePeriodSeconds);
+    const object = written(await registry.grouped.delete(ns(request), nameOf(request), { preconditions: body.preconditions, dryRun, gracePeriodSeconds }));
     return sendOne(request, reply, registry, object, ctx);
   });
   if (kind.subresources.includes('status')) {
@@ -221,4 +222,16 @@ export function registerResourceRoutes<T extends KubeObject>(app: FastifyInstanc
     route('PUT', `${item}/status`, { summary: `replace status of the specified ${Kind}`, body: true, operationId: `replace${scope}${Kind}Status` }, put('status'));
     route('PATCH', `${item}/status`, { summary: `partially update status of the specified ${Kind}`, operationId: `patch${scope}${Kind}Status` }, patch('status'));
   }
+}
+
+/** gracePeriodSeconds from the query, else the DeleteOptions body (kube-apiserver lets the query win). */
+function deleteGracePeriod(query: unknown, body: unknown): number | undefined {
+  const text = Array.isArray(query) ? query[0] : query;
+  if (typeof text === 'string' && text !== '') {
+    if (!/^-?\d+$/.test(text)) throw new BadRequestError(`invalid value for gracePeriodSeconds: strconv.ParseInt: parsing ${JSON.stringify(text)}: invalid syntax`);
+    return Number(text);
+  }
+  if (body === undefined || body === null) return undefined;
+  if (typeof body !== 'number' || !Number.isInteger(body)) throw new BadRequestError(`gracePeriodSeconds in DeleteOptions must be an integer, got ${JSON.stringify(body)}`);
+  return body;
 }

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { KubeClient } from '../../../../../clients/client/client.js';
-import { pods, services } from '../../../../../clients/client/resources.js';
+import { endpointSlices, pods, services } from '../../../../../clients/client/resources.js';
 import type { ContainerStatus, Pod } from '../../../../../clients/client/types.js';
 import { AgentProcess } from '../../../../support/agent-process.js';
 import { ServerProcess } from '../../../../support/server-process.js';
@@ -211,6 +211,34 @@ describe('process runtime through a real agent', () => {
     const pod = await until('live-1 restarted', () => getPod('live-1'), (p) => (statusOf(p, 'app')?.restartCount ?? 0) >= 1);
     const last = statusOf(pod, 'app')?.lastState?.terminated as { exitCode?: number } | undefined;
     assert.equal(last?.exitCode, 143, 'ended by SIGTERM');
+  });
+
+  it('deleting a Pod sends SIGTERM; its endpoint is terminating until the process exits, then the agent removes the Pod', async () => {
+    const marks = fs.mkdtempSync(path.join(os.tmpdir(), 'skiff-term-'));
+    fs.chmodSync(marks, 0o777);
+    try {
+      await client.create(services, { metadata: { name: 'term', namespace: NS }, spec: { selector: { app: 'term' }, ports: [{ port: 8081 }] } });
+      await client.create(pods, {
+        metadata: { name: 'term-1', namespace: NS, labels: { app: 'term' } },
+        spec: {
+          nodeName: NODE,
+          terminationGracePeriodSeconds: 30,
+          containers: [{ name: 'app', image: 'x', command: ['/bin/sh', '-c', `trap 'echo got SIGTERM > ${marks}/term; sleep 2; exit 0' TERM; while :; do sleep 0.1; done`] }],
+        },
+      });
+      await until('term-1 Ready', () => getPod('term-1'), (p) => p.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True');
+      const deleted = await client.delete(pods, 'term-1', { namespace: NS });
+      assert.equal((deleted as Pod).metadata.deletionGracePeriodSeconds, 30);
+      const slices = () => client.list(endpointSlices, { namespace: NS, labelSelector: 'kubernetes.io/service-name=term' });
+      const conditions = await until('a terminating endpoint', async () => (await slices()).items.flatMap((slice) => (slice.endpoints ?? []).map((e) => e.conditions)), (c) => c.some((x) => x?.terminating === true));
+      assert.equal(conditions[0]?.ready, false);
+      await until('the container got SIGTERM', async () => fs.existsSync(path.join(marks, 'term')), (seen) => seen);
+      assert.equal(fs.readFileSync(path.join(marks, 'term'), 'utf8').trim(), 'got SIGTERM');
+      await until('term-1 removed once its process exited', () => getPod('term-1').then(() => 'present', () => 'gone'), (state) => state === 'gone', 15_000);
+      assert.deepEqual(processesWithEnv('HOSTNAME=term-1'), []);
+    } finally {
+      fs.rmSync(marks, { recursive: true, force: true });
+    }
   });
 
   it('adopts running containers after an agent crash: no orphan, no duplicate; --cleanup ends them', async () => {
