@@ -23,6 +23,7 @@ import { startControllers, type ControllerSet } from './controllers/controller-s
 import { admissionChain } from './admission/admission-chain.js';
 import { deferredHooks, type AdmissionChain } from './admission/admission-hooks.js';
 import { registerBindingRoute } from './http/binding-route.js';
+import { registerPodLogRoute } from './http/pod-log-route.js';
 import { repairAllocations } from './allocators/repair.js';
 
 /** Namespaces Kubernetes creates at start-up. */
@@ -106,6 +107,7 @@ export class SkiffServer {
     };
     for (const registry of this.registries.values()) registerResourceRoutes(app, registry, context);
     registerBindingRoute(app, routes, this.registry('pods'), () => this.hub.notify());
+    registerPodLogRoute(app, routes, this.registry('pods'), this.registry('nodes'));
     registerDiscoveryRoutes(app, routes, this.kinds);
     registerHealthRoutes(app, routes, () => this.ready);
     registerOpenApiRoutes(app, routes, this.kinds);

@@ -46,6 +46,8 @@ export interface AgentConfig {
   restartBackoffMs: number;
   restartBackoffMaxMs: number;
   cgroupRoot: string;
+  /** The kubelet endpoints' port on the node's first IP; 0 picks one; undefined: not served. */
+  kubeletPort: number | undefined;
 }
 
 /** Flag values as commander hands them over (strings, booleans, or unset). */
@@ -72,6 +74,7 @@ export interface AgentFlags {
   restartBackoff?: string;
   restartBackoffMax?: string;
   cgroupRoot?: string;
+  kubeletPort?: string;
 }
 
 export const AGENT_DEFAULTS = {
@@ -89,6 +92,7 @@ export const AGENT_DEFAULTS = {
   restartBackoff: '10s',
   restartBackoffMax: '5m',
   cgroupRoot: '/sys/fs/cgroup',
+  kubeletPort: '10250',
 } as const;
 
 export class AgentConfigError extends Error {
@@ -167,6 +171,9 @@ export function resolveAgentConfig(flags: AgentFlags, isRoot: boolean = process.
   const restartBackoffMaxMs = duration('--restart-backoff-max', flags.restartBackoffMax ?? AGENT_DEFAULTS.restartBackoffMax, 1);
   if (restartBackoffMs > restartBackoffMaxMs) throw new AgentConfigError(`--restart-backoff (${flags.restartBackoff}) must not be longer than --restart-backoff-max (${flags.restartBackoffMax ?? AGENT_DEFAULTS.restartBackoffMax})`);
 
+  const kubeletText = flags.kubeletPort ?? AGENT_DEFAULTS.kubeletPort;
+  if (kubeletText !== '' && (!/^\d+$/.test(kubeletText) || Number(kubeletText) > 65535)) throw new AgentConfigError(`--kubelet-port must be a port number (0 picks one; empty disables), got ${JSON.stringify(kubeletText)}`);
+
   return {
     server,
     nodeName,
@@ -190,6 +197,7 @@ export function resolveAgentConfig(flags: AgentFlags, isRoot: boolean = process.
     restartBackoffMs,
     restartBackoffMaxMs,
     cgroupRoot: flags.cgroupRoot ?? AGENT_DEFAULTS.cgroupRoot,
+    kubeletPort: kubeletText === '' ? undefined : Number(kubeletText),
   };
 }
 

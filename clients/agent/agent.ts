@@ -20,6 +20,7 @@ import { NodeRegistration } from './node/node-registration.js';
 import { PodStatusReporter } from './node/pod-status-reporter.js';
 import { PodRuntime } from './node/runtime/pod-runtime.js';
 import { ImageCatalog } from './node/runtime/image-catalog.js';
+import { KubeletServer } from './node/kubelet-server.js';
 import { Proxier } from './proxy/proxier.js';
 import { ProxyMetrics } from './proxy/proxy-metrics.js';
 
@@ -46,6 +47,7 @@ export class Agent {
     private readonly heartbeat: NodeHeartbeat,
     private readonly podStatus: PodStatusReporter | undefined,
     readonly runtime: PodRuntime | undefined,
+    readonly kubelet: KubeletServer | undefined,
     private readonly metricsServer: MetricsServer | undefined,
     private readonly abort: AbortController,
   ) {}
@@ -63,7 +65,13 @@ export class Agent {
     const started: Array<{ stop(): Promise<void> }> = [];
     try {
       const host = await readHostInfo();
-      const identity = { name: config.nodeName, ips: config.nodeIPs };
+      // Listening first, so the Node registers with the port it really has.
+      const kubelet =
+        config.kubeletPort === undefined || config.runtime !== 'process' || !config.podStatus
+          ? undefined
+          : await KubeletServer.listen({ host: config.nodeIPs[0] ?? '127.0.0.1', port: config.kubeletPort, server: config.server, logger });
+      if (kubelet !== undefined) started.push({ stop: () => kubelet.close() });
+      const identity = { name: config.nodeName, ips: config.nodeIPs, ...(kubelet === undefined ? {} : { kubeletPort: kubelet.port }) };
       const registration = new NodeRegistration({ client, identity, host });
       const lease = new NodeLease({
         client,
@@ -120,6 +128,7 @@ export class Agent {
             logger,
           });
           started.push({ stop: () => runtime!.stop(config.cleanup) });
+          if (kubelet !== undefined) kubelet.runtime = runtime;
         }
         podStatus = new PodStatusReporter({ client, nodeName: config.nodeName, nodeIP: config.nodeIPs[0], logger, ...(runtime === undefined ? {} : { runtime }) });
         started.push(podStatus);
@@ -130,7 +139,7 @@ export class Agent {
         config.metricsAddress === undefined
           ? undefined
           : await MetricsServer.listen({ address: config.metricsAddress, registries: [metrics.registry], health: () => proxier.health() });
-      return new Agent(config, client, logger, backend, proxier, metrics, heartbeat, podStatus, runtime, metricsServer, abort);
+      return new Agent(config, client, logger, backend, proxier, metrics, heartbeat, podStatus, runtime, kubelet, metricsServer, abort);
     } catch (error) {
       for (const part of started.reverse()) await part.stop().catch(() => undefined);
       await client.close();
@@ -148,6 +157,7 @@ export class Agent {
     this.stopping ??= (async () => {
       this.abort.abort();
       await this.metricsServer?.close();
+      await this.kubelet?.close();
       await this.proxier.stop();
       if (this.config.cleanup) {
         try {

@@ -145,6 +145,7 @@ export interface NodeStatus {
   conditions?: NodeCondition[];
   addresses?: NodeAddress[];
   nodeInfo?: NodeSystemInfo;
+  daemonEndpoints?: { kubeletEndpoint?: { Port: number } };
 }
 
 export interface Node extends KubeObject {

@@ -30,6 +30,7 @@ describe('resolveAgentConfig', () => {
       restartBackoffMs: 10_000,
       restartBackoffMaxMs: 300_000,
       cgroupRoot: '/sys/fs/cgroup',
+      kubeletPort: 10250,
     });
   });
 

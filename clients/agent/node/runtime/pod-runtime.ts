@@ -43,6 +43,8 @@ const DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024;
 
 export class PodRuntime {
   private readonly pods = new Map<string, Map<string, ContainerWorker>>();
+  /** namespace/name → uid of the newest Pod of that name seen here. */
+  private readonly names = new Map<string, string>();
   /** Records of a previous agent, waiting for their Pod to show up in the first list. */
   private adoptable = new Map<string, ContainerRecord[]>();
   private readonly stateFile: RuntimeStateFile;
@@ -83,6 +85,7 @@ export class PodRuntime {
   syncPod(pod: Pod): void {
     if (this.stopped) return;
     const uid = pod.metadata.uid ?? '';
+    this.names.set(`${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`, uid);
     const existing = this.pods.get(uid);
     if (existing !== undefined) {
       for (const worker of existing.values()) worker.updatePod(pod);
@@ -113,6 +116,12 @@ export class PodRuntime {
     for (const records of this.adoptable.values()) for (const record of records) this.killRecord(record);
     this.adoptable.clear();
     this.persist();
+  }
+
+  /** The uid of the Pod of that name this node runs (or ran last). */
+  podUid(namespace: string, name: string): string | undefined {
+    const uid = this.names.get(`${namespace}/${name}`);
+    return uid !== undefined && this.pods.has(uid) ? uid : undefined;
   }
 
   status(podUid: string, container: string): ContainerRuntimeStatus | undefined {
