@@ -24,6 +24,7 @@ import { admissionChain } from './admission/admission-chain.js';
 import { deferredHooks, type AdmissionChain } from './admission/admission-hooks.js';
 import { registerBindingRoute } from './http/binding-route.js';
 import { registerPodLogRoute } from './http/pod-log-route.js';
+import { registerPodExecUpgrade } from './http/pod-exec-upgrade.js';
 import { repairAllocations } from './allocators/repair.js';
 
 /** Namespaces Kubernetes creates at start-up. */
@@ -108,6 +109,7 @@ export class SkiffServer {
     for (const registry of this.registries.values()) registerResourceRoutes(app, registry, context);
     registerBindingRoute(app, routes, this.registry('pods'), () => this.hub.notify());
     registerPodLogRoute(app, routes, this.registry('pods'), this.registry('nodes'));
+    const stopExec = registerPodExecUpgrade(app.server, { pods: this.registry('pods'), nodes: this.registry('nodes') });
     registerDiscoveryRoutes(app, routes, this.kinds);
     registerHealthRoutes(app, routes, () => this.ready);
     registerOpenApiRoutes(app, routes, this.kinds);
@@ -118,6 +120,7 @@ export class SkiffServer {
       done(null, payload);
     });
     app.addHook('preClose', async () => {
+      stopExec();
       // Watches are hijacked responses; end them so close() does not wait for their timeouts.
       for (const finish of [...this.activeWatches]) finish();
     });

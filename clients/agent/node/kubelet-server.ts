@@ -1,6 +1,7 @@
 // The kubelet's own HTTP endpoints on this node, which the API server proxies
-// `pods/log` (and, later, `pods/exec`) to: GET /containerLogs/{ns}/{pod}/{container}
-// with the PodLogOptions query of the kubelet.
+// `pods/log` and `pods/exec` to: GET /containerLogs/{ns}/{pod}/{container}
+// with the PodLogOptions query of the kubelet, and a WebSocket upgrade of
+// /exec/{ns}/{pod}/{container}?command=…&stdin=…&stdout=…&stderr=…
 //
 // Who may call it: until the API server presents a client certificate (the
 // security work), only the API server's addresses (what --server resolves
@@ -10,6 +11,10 @@
 import { lookup } from 'node:dns/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { chooseExecProtocol, runExecSession } from './exec-session.js';
+import { spawnInContainer } from './runtime/container-exec.js';
 import { silentLogger, type Logger } from '../../client/logger.js';
 import { streamLog, type LogOptions } from './runtime/container-log-reader.js';
 import type { PodRuntime } from './runtime/pod-runtime.js';
@@ -26,6 +31,7 @@ export class KubeletServer {
   /** Set once the runtime exists; until then the endpoints answer 503. */
   runtime: PodRuntime | undefined;
   private readonly aborts = new Set<AbortController>();
+  private readonly sockets = new WebSocketServer({ noServer: true, handleProtocols: (offered) => chooseExecProtocol(offered) ?? false });
 
   private constructor(
     private readonly http: http.Server,
@@ -43,6 +49,7 @@ export class KubeletServer {
     let server!: KubeletServer;
     const httpServer = http.createServer((request, response) => void server.handle(request, response));
     server = new KubeletServer(httpServer, allowed, options.logger ?? silentLogger);
+    httpServer.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => server.upgrade(request, socket, head));
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(options.port, options.host, () => resolve());
@@ -56,6 +63,8 @@ export class KubeletServer {
 
   async close(): Promise<void> {
     for (const abort of this.aborts) abort.abort();
+    for (const client of this.sockets.clients) client.terminate();
+    this.sockets.close();
     this.http.closeAllConnections();
     await new Promise((resolve) => this.http.close(resolve));
   }
@@ -64,6 +73,28 @@ export class KubeletServer {
   private authorize(request: http.IncomingMessage): boolean {
     const remote = request.socket.remoteAddress ?? '';
     return this.allowed.has(remote) || remote.startsWith('127.') || remote.startsWith('::ffff:127.');
+  }
+
+  private upgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    const refuse = (status: number, message: string): void => {
+      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${message}\n`);
+    };
+    if (!this.authorize(request)) return refuse(403, 'Forbidden: only the API server may call the kubelet endpoints');
+    const url = new URL(request.url ?? '/', 'http://kubelet');
+    const exec = /^\/exec\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    if (exec === null) return refuse(404, `no kubelet endpoint at ${url.pathname}`);
+    const [namespace, pod, container] = [exec[1]!, exec[2]!, exec[3]!].map(decodeURIComponent) as [string, string, string];
+    const runtime = this.runtime;
+    const uid = runtime?.podUid(namespace, pod);
+    const context = uid === undefined ? undefined : runtime?.execContext(uid, container);
+    if (context === undefined) return refuse(400, `container ${container} of pod ${namespace}/${pod} is not running on this node`);
+    const command = url.searchParams.getAll('command');
+    if (command.length === 0) return refuse(400, 'you must specify at least 1 command');
+    const flag = (name: string): boolean => ['true', '1'].includes(url.searchParams.get(name) ?? '');
+    this.sockets.handleUpgrade(request, socket, head, (ws) => {
+      this.logger.info({ pod: `${namespace}/${pod}`, container, command }, 'exec');
+      runExecSession(ws, spawnInContainer(context, command), command, { stdin: flag('stdin'), stdout: flag('stdout'), stderr: flag('stderr') });
+    });
   }
 
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {

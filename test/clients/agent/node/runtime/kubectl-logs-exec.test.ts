@@ -1,6 +1,7 @@
-// `kubectl logs` end to end: the real kubectl against a real `skiff server`,
-// which proxies pods/log to the kubelet endpoint of a real agent that runs the
-// Pods as processes and keeps their output in CRI-format log files.
+// `kubectl logs` and `kubectl exec` end to end: the real kubectl against a
+// real `skiff server`, which proxies pods/log and pods/exec (WebSocket) to the
+// kubelet endpoint of a real agent that runs the Pods as processes and keeps
+// their output in CRI-format log files.
 
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -25,7 +26,7 @@ function shellPod(name: string, script: string): Pod {
   return { metadata: { name, namespace: NS }, spec: { nodeName: NODE, terminationGracePeriodSeconds: 1, containers: [{ name: 'main', image: 'x', command: ['/bin/sh', '-c', script] }] } };
 }
 
-describe('kubectl logs through the API server and the agent', () => {
+describe('kubectl logs and exec through the API server and the agent', () => {
   let server: ServerProcess;
   let client: KubeClient;
   let agent: AgentProcess;
@@ -118,5 +119,20 @@ describe('kubectl logs through the API server and the agent', () => {
     const none = await kubectl(['logs', 'steady', '--previous']);
     assert.equal(none.code, 1);
     assert.match(none.stderr, /previous terminated container "main" in pod "steady" not found/);
+  });
+
+  it('runs a command in the container with kubectl exec: its output, its user and environment, and its exit code', async () => {
+    assert.equal(await ok(['exec', 'steady', '--', '/bin/sh', '-c', 'echo "out as $(id -u) in $HOSTNAME"; echo "to stderr" >&2']), 'out as 65534 in steady\n');
+    const failed = await kubectl(['exec', 'steady', '--', '/bin/sh', '-c', 'echo partial; exit 3']);
+    assert.equal(failed.code, 3, failed.stderr);
+    assert.equal(failed.stdout, 'partial\n');
+    const input = await new Promise<string>((resolve, reject) => {
+      const child = execFile('kubectl', ['--cache-dir', fs.mkdtempSync(path.join(dir, 'cache-')), 'exec', '-i', 'steady', '--', '/bin/cat'], { env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: 20_000, killSignal: 'SIGKILL' }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}: ${stderr}`)) : resolve(stdout)));
+      child.stdin?.end('piped through\n');
+    });
+    assert.equal(input, 'piped through\n');
+    const missing = await kubectl(['exec', 'steady', '-c', 'nope', '--', '/bin/true']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /container nope is not valid for pod steady/);
   });
 });
