@@ -36,10 +36,15 @@ export function desiredPodStatus(pod: Pod, input: PodStatusInput): PodStatus {
   status.startTime = previous.startTime ?? input.now;
 
   const containerStatuses: ContainerStatus[] = [];
-  const runtime = input.runtime;
-  for (const container of runtime === undefined ? [] : (pod.spec?.containers ?? [])) {
-    const observed = runtime!(container.name);
+  for (const container of pod.spec?.containers ?? []) {
+    const old = previous.containerStatuses?.find((s) => s.name === container.name);
+    // Without a runtime a container counts as running since the agent first reported it.
+    const observed: ContainerRuntimeStatus | undefined =
+      input.runtime !== undefined
+        ? input.runtime(container.name)
+        : { state: { running: { startedAt: runningSince(old) ?? status.startTime } }, restartCount: old?.restartCount ?? 0, started: true, instance: undefined, imageID: old?.imageID ?? '', ...(old?.containerID === undefined ? {} : { containerID: old.containerID }) };
     const running = observed !== undefined && 'running' in observed.state;
+    // Without a probe a running container is ready; a pod without an IP cannot serve anything yet.
     const ready = running && observed.started && hasIP && (input.probeReady(container.name) ?? true);
     const next: ContainerStatus = {
       name: container.name,
@@ -54,25 +59,7 @@ export function desiredPodStatus(pod: Pod, input: PodStatusInput): PodStatus {
     if (observed?.containerID !== undefined) next.containerID = observed.containerID;
     containerStatuses.push(next);
   }
-  if (runtime !== undefined) status.phase = podPhase(pod, containerStatuses);
-  for (const container of runtime !== undefined ? [] : (pod.spec?.containers ?? [])) {
-    const old = previous.containerStatuses?.find((s) => s.name === container.name);
-    const startedAt = runningSince(old) ?? status.startTime;
-    const probed = input.probeReady(container.name);
-    // Without a probe a running container is ready; a pod without an IP cannot serve anything yet.
-    const ready = hasIP && (probed ?? true);
-    const next: ContainerStatus = {
-      name: container.name,
-      ready,
-      restartCount: old?.restartCount ?? 0,
-      image: container.image ?? '',
-      imageID: old?.imageID ?? '',
-      started: true,
-      state: { running: { startedAt } },
-    };
-    if (old?.containerID !== undefined) next.containerID = old.containerID;
-    containerStatuses.push(next);
-  }
+  if (input.runtime !== undefined) status.phase = podPhase(pod, containerStatuses);
   status.containerStatuses = containerStatuses;
 
   const unready = containerStatuses.filter((s) => !s.ready).map((s) => s.name);
