@@ -254,8 +254,9 @@ export class ContainerWorker {
       const cgroupProcs = this.ctx.cgroups.prepare(cgroupId(this.pod, this.container.name), cgroupSettings(this.container.resources));
       void launch(this.ctx.launcher, { command: argv, env: setup.exec.env, cwd: setup.exec.cwd, user: setup.exec.user, ...fifoPaths(dir), cgroupProcs }).then(
         (process) => {
-          if (this.finished && this.killing === undefined) {
-            // Stopped while it was being started: do not leave it behind.
+          if (this.finished) {
+            // Stopped (or detached) while it was being started: do not leave it behind.
+            this.ctx.cgroups.remove(cgroupId(this.pod, this.container.name));
             signalGroup(process.identity, 'SIGKILL');
             return;
           }
@@ -431,8 +432,8 @@ export class ContainerWorker {
     const gone = await Promise.race([exited, delayMs(remaining).then(() => false)]);
     if (!gone) signalGroup(running.process.identity, 'SIGKILL');
     await running.process.exited;
-    // Let onExit record the end before the caller moves on.
-    while (this.running?.instance === running.instance) await delayMs(10);
+    // Let onExit record the end (it waits at most 1 s for the last output) before the caller moves on.
+    for (let waited = 0; this.running?.instance === running.instance && waited < 5000; waited += 10) await delayMs(10);
   }
 
   private async runHook(hook: LifecycleHandler, exec: ExecContext): Promise<void> {
