@@ -256,8 +256,10 @@ export class ContainerWorker {
         (process) => {
           if (this.finished) {
             // Stopped (or detached) while it was being started: do not leave it behind.
-            this.ctx.cgroups.remove(cgroupId(this.pod, this.container.name));
             signalGroup(process.identity, 'SIGKILL');
+            process.stdout.destroy();
+            process.stderr.destroy();
+            void process.exited.then(() => this.ctx.cgroups.remove(cgroupId(this.pod, this.container.name)));
             return;
           }
           this.running$(process, this.ctx.now(), setup.exec, true);
