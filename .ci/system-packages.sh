@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system tools the tests drive for real (nft, iptables, ip, dig,
-# docker-compose for validating the compose file) when any is missing.
+# docker-compose for validating the compose file, setpriv for the process runtime) when any is missing.
 # Quick when everything is present; needs root (or sudo) otherwise.
 set -euo pipefail
 missing=()
@@ -9,6 +9,8 @@ command -v iptables-restore >/dev/null 2>&1 || missing+=(iptables)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v dig >/dev/null 2>&1 || missing+=(dnsutils)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+# setpriv sets no_new_privs and the user of every container the agent runs.
+command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -30,7 +30,7 @@ export function agentCommand(): Command {
     .addOption(new Option('--restart-backoff <duration>', 'first wait before restarting a crashed container; doubles per restart').env('SKIFF_RESTART_BACKOFF').default(d.restartBackoff))
     .addOption(new Option('--restart-backoff-max <duration>', 'longest wait before restarting a crashed container').env('SKIFF_RESTART_BACKOFF_MAX').default(d.restartBackoffMax))
     .addOption(new Option('--cgroup-root <dir>', 'cgroup v2 mount for memory and CPU limits; skipped when absent or not writable').env('SKIFF_CGROUP_ROOT').default(d.cgroupRoot))
-    .addOption(new Option('--kubelet-port <port>', "the kubelet endpoints (container logs) on the node's first IP; 0 picks one, \"\" disables; reported in the Node's status.daemonEndpoints").env('SKIFF_KUBELET_PORT').default(d.kubeletPort))
+    .addOption(new Option('--kubelet-port <port>', "the kubelet endpoints (container logs, exec) on the node's first IP; 0 picks one, \"\" disables; reported in the Node's status.daemonEndpoints").env('SKIFF_KUBELET_PORT').default(d.kubeletPort))
     .addOption(new Option('--log-level <level>', 'log level').env('SKIFF_LOG_LEVEL').choices(logLevels).default(d.logLevel))
     .action(async (flags: AgentFlags, command: Command) => {
       let config;
