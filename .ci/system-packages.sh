@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system tools the tests drive for real (nft, iptables, ip, dig,
 # docker-compose for validating the compose file, the official Python client,
-# strace for counting the store's syncs) when any is missing.
+# strace for counting the store's syncs, setpriv for the process runtime) when
+# any is missing.
 # Quick when everything is present; needs root (or sudo) otherwise.
 set -euo pipefail
 missing=()
@@ -12,6 +13,8 @@ command -v dig >/dev/null 2>&1 || missing+=(dnsutils)
 command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 /usr/bin/python3 -c 'import kubernetes' >/dev/null 2>&1 || missing+=(python3-kubernetes)
 command -v strace >/dev/null 2>&1 || missing+=(strace)
+# setpriv sets no_new_privs and the user of every container the agent runs.
+command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"

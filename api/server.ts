@@ -39,6 +39,8 @@ import { registerTokenRequestRoute } from './http/token-request-route.js';
 import { TokenFileAuthenticator } from './auth/token-file-authenticator.js';
 import { ServerAuthorization } from './auth/authorization.js';
 import { registerReviewRoutes, REVIEW_KINDS } from './auth/review-routes.js';
+import { registerPodLogRoute } from './http/pod-log-route.js';
+import { registerPodExecUpgrade } from './http/pod-exec-upgrade.js';
 
 /** Namespaces Kubernetes creates at start-up. */
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -149,6 +151,8 @@ export class SkiffServer {
     registerBindingRoute(app, routes, this.registry('pods'), () => this.hub.notify());
     await registerTokenRequestRoute(app, routes, this.registry('serviceaccounts'), this.serviceAccountTokens);
     registerReviewRoutes(app, routes, this.authorization.authorizer);
+    registerPodLogRoute(app, routes, this.registry('pods'), this.registry('nodes'));
+    const stopExec = registerPodExecUpgrade(app.server, { pods: this.registry('pods'), nodes: this.registry('nodes') });
     registerDiscoveryRoutes(app, routes, [...this.kinds, ...REVIEW_KINDS]);
     registerHealthRoutes(app, routes, () => this.ready);
     registerOpenApiRoutes(app, routes, this.kinds);
@@ -159,6 +163,7 @@ export class SkiffServer {
       done(null, payload);
     });
     app.addHook('preClose', async () => {
+      stopExec();
       // Watches are hijacked responses; end them so close() does not wait for their timeouts.
       for (const finish of [...this.activeWatches]) finish();
     });

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { Agent } from '../clients/agent/agent.js';
-import { AGENT_DEFAULTS, AgentConfigError, resolveAgentConfig, type AgentFlags } from '../clients/agent/agent-config.js';
+import { AGENT_DEFAULTS, AgentConfigError, resolveAgentConfig, runtimeKinds, type AgentFlags } from '../clients/agent/agent-config.js';
 import { proxyModes } from '../clients/agent/proxy/backend.js';
 import { jsonLineLogger, logLevels } from '../clients/client/logger.js';
 
@@ -8,7 +8,7 @@ import { jsonLineLogger, logLevels } from '../clients/client/logger.js';
 export function agentCommand(): Command {
   const d = AGENT_DEFAULTS;
   return new Command('agent')
-    .description('run the node agent: register the node, report pod status, program service forwarding')
+    .description('run the node agent: register the node, run the pods bound to it as processes and report their status, program service forwarding')
     .addOption(new Option('--server <url>', 'API server URL, for a plain-HTTP (--insecure-serve-http) server').env('SKIFF_SERVER').default(d.server))
     .addOption(new Option('--kubeconfig <path>', "server URL, CA and this node's credentials (skiff kubeconfig --node NAME); its server wins over --server").env('SKIFF_KUBECONFIG'))
     .addOption(new Option('--node <name>', "this node's name (default: the host name)").env('SKIFF_NODE_NAME'))
@@ -16,7 +16,7 @@ export function agentCommand(): Command {
     .addOption(new Option('--mode <mode>', 'forwarding backend').env('SKIFF_PROXY_MODE').choices(proxyModes).makeOptionMandatory())
     .addOption(new Option('--min-sync-period <duration>', 'at most one rule sync per period; changes within it are coalesced').env('SKIFF_MIN_SYNC_PERIOD').default(d.minSyncPeriod))
     .addOption(new Option('--sync-period <duration>', 'full resync at least this often').env('SKIFF_SYNC_PERIOD').default(d.syncPeriod))
-    .addOption(new Option('--cleanup', 'remove the forwarding rules on exit').env('SKIFF_CLEANUP'))
+    .addOption(new Option('--cleanup', 'on exit, end every container this agent runs and remove the forwarding rules (without it, containers keep running and the next agent adopts them)').env('SKIFF_CLEANUP'))
     .addOption(new Option('--metrics-address <ip:port>', '/healthz and /metrics; port 0 picks one, "" disables').env('SKIFF_METRICS_ADDRESS').default(d.metricsAddress))
     .addOption(new Option('--node-grace-lease-seconds <seconds>', "leaseDurationSeconds of the node's Lease in kube-node-lease").env('SKIFF_NODE_GRACE_LEASE_SECONDS').default(d.nodeGraceLeaseSeconds))
     .addOption(new Option('--lease-renew-interval <duration>', 'how often the node Lease is renewed').env('SKIFF_LEASE_RENEW_INTERVAL').default(d.leaseRenewInterval))
@@ -25,6 +25,13 @@ export function agentCommand(): Command {
     .addOption(new Option('--no-pod-status', 'do not report the status of pods bound to this node'))
     .addOption(new Option('--userspace-interface <name>', 'userspace mode: dummy interface for non-loopback ClusterIPs, or "none" (default: skiff-proxy0 as root, none otherwise)').env('SKIFF_USERSPACE_INTERFACE'))
     .addOption(new Option('--udp-idle-timeout <duration>', 'userspace mode: close a UDP flow idle this long').env('SKIFF_UDP_IDLE_TIMEOUT').default(d.udpIdleTimeout))
+    .addOption(new Option('--runtime <kind>', 'process: run each container as a child process of the agent; none: run nothing and report every container as running').env('SKIFF_RUNTIME').choices(runtimeKinds).default(d.runtime))
+    .addOption(new Option('--root-dir <dir>', 'where the runtime keeps its state file, container logs and pipes (default: ./data/agent-<node>)').env('SKIFF_ROOT_DIR'))
+    .addOption(new Option('--image <name=command>', "map an image name to a command on this node, e.g. --image nginx=\"/usr/sbin/nginx -g 'daemon off;'\" (repeatable; built-in: skiff/echo)").env('SKIFF_IMAGES').argParser(collectImages))
+    .addOption(new Option('--restart-backoff <duration>', 'first wait before restarting a crashed container; doubles per restart').env('SKIFF_RESTART_BACKOFF').default(d.restartBackoff))
+    .addOption(new Option('--restart-backoff-max <duration>', 'longest wait before restarting a crashed container').env('SKIFF_RESTART_BACKOFF_MAX').default(d.restartBackoffMax))
+    .addOption(new Option('--cgroup-root <dir>', 'cgroup v2 mount for memory and CPU limits; skipped when absent or not writable').env('SKIFF_CGROUP_ROOT').default(d.cgroupRoot))
+    .addOption(new Option('--kubelet-port <port>', "the kubelet endpoints (container logs, exec) on the node's first IP; 0 picks one, \"\" disables; reported in the Node's status.daemonEndpoints").env('SKIFF_KUBELET_PORT').default(d.kubeletPort))
     .addOption(new Option('--log-level <level>', 'log level').env('SKIFF_LOG_LEVEL').choices(logLevels).default(d.logLevel))
     .action(async (flags: AgentFlags, command: Command) => {
       let config;
@@ -68,4 +75,9 @@ export function agentCommand(): Command {
       const metrics = agent.metricsUrl === undefined ? '' : `, metrics on ${agent.metricsUrl}`;
       process.stdout.write(`skiff agent ready: node ${config.nodeName}, mode ${config.mode}${metrics}\n`);
     });
+}
+
+/** --image repeats; SKIFF_IMAGES holds several mappings separated by newlines. */
+function collectImages(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split('\n').filter((line) => line.trim() !== '')];
 }

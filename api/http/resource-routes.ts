@@ -230,8 +230,8 @@ export function registerResourceRoutes<T extends KubeObject>(app: FastifyInstanc
   route('PUT', item, { summary: `replace the specified ${Kind}`, body: true, operationId: `replace${scope}${Kind}` }, put('main'));
   route('PATCH', item, { summary: `partially update the specified ${Kind}`, operationId: `patch${scope}${Kind}` }, patch('main'));
   route('DELETE', item, { summary: `delete a ${Kind}`, operationId: `delete${scope}${Kind}` }, async (request, reply) => {
-    const { preconditions, dryRun } = parseDeleteQuery(request.query as Query, request.body);
-    const object = written(await registry.grouped.delete(ns(request), nameOf(request), { preconditions, dryRun }));
+    const { preconditions, dryRun, gracePeriodSeconds } = parseDeleteQuery(request.query as Query, request.body);
+    const object = written(await registry.grouped.delete(ns(request), nameOf(request), { preconditions, dryRun, gracePeriodSeconds }));
     return sendOne(request, reply, registry, object, ctx);
   });
   if (kind.subresources.includes('status')) {

@@ -13,6 +13,7 @@ import {
   type StoredObject,
 } from '../../storage/store.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
+import { decideGracefulDeletion } from './graceful-deletion.js';
 import { generateName, newUid, timestamp } from './object-meta-defaults.js';
 import { omitEmptyPruner, type OmitEmptyPruner } from './omitempty.js';
 import { apiVersionOf, type ResourceKind } from './resource-kind.js';
@@ -39,6 +40,8 @@ export interface WriteOptions {
 
 export interface DeleteOptions extends WriteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
+  /** From the query or the DeleteOptions body; only kinds deleted gracefully heed it. */
+  gracePeriodSeconds?: number;
 }
 
 /** Thrown inside a transaction to roll a dry run back while keeping its result. */
@@ -311,8 +314,28 @@ export class GenericRegistry<T extends KubeObject = KubeObject> {
           `Operation cannot be fulfilled on ${this.qualifiedResource} "${name}": Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in meta: ${current.revision}`,
           { name, kind: this.kind.resource });
       }
+      const strategy = this.kind.strategy;
+      const decision = decideGracefulDeletion(old.metadata, options.gracePeriodSeconds, (requested) => strategy.gracefulDeleteSeconds?.(old, requested));
+      if (decision.action === 'keep') return old;
+      if (decision.action === 'mark') return this.markForDeletion(txn, current, old, decision.graceSeconds);
       return this.deleteIn(txn, current);
     };
+  }
+
+  /** The first step of a graceful delete: the object stays, marked with when it is to be gone. */
+  private markForDeletion(txn: StoreTransaction, current: StoredObject, old: T, graceSeconds: number): T {
+    const next = structuredClone(old);
+    next.metadata.deletionTimestamp = timestamp(new Date(Date.now() + graceSeconds * 1000));
+    next.metadata.deletionGracePeriodSeconds = graceSeconds;
+    next.metadata.generation = (old.metadata.generation ?? 1) + 1;
+    this.hooks.onUpdate?.(txn, next, old);
+    try {
+      const stored = txn.update(this.key(old.metadata.namespace ?? '', old.metadata.name ?? ''), (revision) => this.encode(next, revision), current.revision);
+      return this.decode(stored);
+    } catch (error) {
+      if (error instanceof RevisionMismatchError) throw ConflictError.staleResourceVersion(this.kind.resource, old.metadata.name ?? '', this.kind.group);
+      throw error;
+    }
   }
 
   deleteIn(txn: StoreTransaction, current: StoredObject): T {

@@ -1,3 +1,4 @@
+import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS } from './pod-defaults.js';
 import type { Pod, PodSpec, PodStatus, Toleration } from '../schemas/pod.js';
 import { FieldErrors } from '../validation/field-errors.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from '../validation/identifiers.js';
@@ -180,6 +181,15 @@ function validatePodStatusUpdate(pod: Pod, old: Pod): FieldErrors {
 
 export const podStrategy: ResourceStrategy<Pod> = {
   applyDefaults: applyPodDefaults,
+
+  // Upstream podStrategy.CheckGracefulDelete: a Pod no node runs, or one that
+  // has finished, has nothing to stop and goes at once.
+  gracefulDeleteSeconds(pod, requested) {
+    if (!pod.spec?.nodeName) return 0;
+    const phase = pod.status?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') return 0;
+    return requested ?? pod.spec.terminationGracePeriodSeconds ?? DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS;
+  },
 
   prepareForCreate(pod) {
     // A new pod has not been scheduled or run: its status starts over.

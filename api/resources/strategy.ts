@@ -54,4 +54,10 @@ export interface ResourceStrategy<T extends KubeObject> {
   validateStatusUpdate?(obj: T, old: T): FieldErrors;
   /** Whether the desired state changed, which bumps metadata.generation. */
   specChanged(obj: T, old: T): boolean;
+  /**
+   * Kinds deleted gracefully (upstream's CheckGracefulDelete): the grace
+   * period for a delete that asked for `requested` seconds (undefined: not
+   * given); 0 removes the object at once. Kinds without it are always removed at once.
+   */
+  gracefulDeleteSeconds?(obj: T, requested: number | undefined): number;
 }

@@ -10,6 +10,10 @@ import { parseDuration } from './duration.js';
 import { logLevels, type LogLevel } from '../client/logger.js';
 import type { HostPort } from './metrics-server.js';
 import { KubeconfigError, loadKubeconfig, type ClientConnection } from '../client/kubeconfig.js';
+import { ImageCatalogError, parseImageMapping, type ImageEntry } from './node/runtime/image-catalog.js';
+
+export const runtimeKinds = ['process', 'none'] as const;
+export type RuntimeKind = (typeof runtimeKinds)[number];
 
 export interface AgentConfig {
   server: string;
@@ -36,6 +40,17 @@ export interface AgentConfig {
   userspaceInterface: string | undefined;
   udpIdleTimeoutMs: number;
   logLevel: LogLevel;
+  /** `process`: run each container as a child process; `none`: report containers as running without running anything. */
+  runtime: RuntimeKind;
+  /** The runtime's state file, container logs and FIFOs. */
+  rootDir: string;
+  /** `--image NAME=COMMAND…` mappings, on top of the built-in images. */
+  images: Array<[string, ImageEntry]>;
+  restartBackoffMs: number;
+  restartBackoffMaxMs: number;
+  cgroupRoot: string;
+  /** The kubelet endpoints' port on the node's first IP; 0 picks one; undefined: not served. */
+  kubeletPort: number | undefined;
 }
 
 /** Flag values as commander hands them over (strings, booleans, or unset). */
@@ -57,6 +72,13 @@ export interface AgentFlags {
   userspaceInterface?: string;
   udpIdleTimeout?: string;
   logLevel?: string;
+  runtime?: string;
+  rootDir?: string;
+  image?: string[];
+  restartBackoff?: string;
+  restartBackoffMax?: string;
+  cgroupRoot?: string;
+  kubeletPort?: string;
 }
 
 export const AGENT_DEFAULTS = {
@@ -70,6 +92,11 @@ export const AGENT_DEFAULTS = {
   nodeStatusReportPeriod: '1m',
   udpIdleTimeout: '10s',
   logLevel: 'info',
+  runtime: 'process',
+  restartBackoff: '10s',
+  restartBackoffMax: '5m',
+  cgroupRoot: '/sys/fs/cgroup',
+  kubeletPort: '10250',
 } as const;
 
 export class AgentConfigError extends Error {
@@ -142,6 +169,24 @@ export function resolveAgentConfig(flags: AgentFlags, isRoot: boolean = process.
   const logLevel = flags.logLevel ?? AGENT_DEFAULTS.logLevel;
   if (!(logLevels as readonly string[]).includes(logLevel)) throw new AgentConfigError(`--log-level must be one of ${logLevels.join(', ')}, got ${JSON.stringify(logLevel)}`);
 
+  const runtime = flags.runtime ?? AGENT_DEFAULTS.runtime;
+  if (!(runtimeKinds as readonly string[]).includes(runtime)) throw new AgentConfigError(`--runtime must be one of ${runtimeKinds.join(', ')}, got ${JSON.stringify(runtime)}`);
+  const images: Array<[string, ImageEntry]> = [];
+  for (const text of flags.image ?? []) {
+    try {
+      images.push(parseImageMapping(text));
+    } catch (error) {
+      if (error instanceof ImageCatalogError) throw new AgentConfigError(error.message);
+      throw error;
+    }
+  }
+  const restartBackoffMs = duration('--restart-backoff', flags.restartBackoff ?? AGENT_DEFAULTS.restartBackoff, 1);
+  const restartBackoffMaxMs = duration('--restart-backoff-max', flags.restartBackoffMax ?? AGENT_DEFAULTS.restartBackoffMax, 1);
+  if (restartBackoffMs > restartBackoffMaxMs) throw new AgentConfigError(`--restart-backoff (${flags.restartBackoff}) must not be longer than --restart-backoff-max (${flags.restartBackoffMax ?? AGENT_DEFAULTS.restartBackoffMax})`);
+
+  const kubeletText = flags.kubeletPort ?? AGENT_DEFAULTS.kubeletPort;
+  if (kubeletText !== '' && (!/^\d+$/.test(kubeletText) || Number(kubeletText) > 65535)) throw new AgentConfigError(`--kubelet-port must be a port number (0 picks one; empty disables), got ${JSON.stringify(kubeletText)}`);
+
   return {
     server,
     connection,
@@ -160,6 +205,13 @@ export function resolveAgentConfig(flags: AgentFlags, isRoot: boolean = process.
     userspaceInterface,
     udpIdleTimeoutMs: duration('--udp-idle-timeout', flags.udpIdleTimeout ?? AGENT_DEFAULTS.udpIdleTimeout, 1),
     logLevel: logLevel as LogLevel,
+    runtime: runtime as RuntimeKind,
+    rootDir: flags.rootDir !== undefined && flags.rootDir !== '' ? flags.rootDir : `./data/agent-${nodeName}`,
+    images,
+    restartBackoffMs,
+    restartBackoffMaxMs,
+    cgroupRoot: flags.cgroupRoot ?? AGENT_DEFAULTS.cgroupRoot,
+    kubeletPort: kubeletText === '' ? undefined : Number(kubeletText),
   };
 }
 

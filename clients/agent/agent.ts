@@ -18,6 +18,9 @@ import { NodeHeartbeat } from './node/node-heartbeat.js';
 import { NodeLease } from './node/node-lease.js';
 import { NodeRegistration } from './node/node-registration.js';
 import { PodStatusReporter } from './node/pod-status-reporter.js';
+import { PodRuntime } from './node/runtime/pod-runtime.js';
+import { ImageCatalog } from './node/runtime/image-catalog.js';
+import { KubeletServer } from './node/kubelet-server.js';
 import { Proxier } from './proxy/proxier.js';
 import { ProxyMetrics } from './proxy/proxy-metrics.js';
 
@@ -43,6 +46,8 @@ export class Agent {
     readonly metrics: ProxyMetrics,
     private readonly heartbeat: NodeHeartbeat,
     private readonly podStatus: PodStatusReporter | undefined,
+    readonly runtime: PodRuntime | undefined,
+    readonly kubelet: KubeletServer | undefined,
     private readonly metricsServer: MetricsServer | undefined,
     private readonly abort: AbortController,
   ) {}
@@ -60,7 +65,13 @@ export class Agent {
     const started: Array<{ stop(): Promise<void> }> = [];
     try {
       const host = await readHostInfo();
-      const identity = { name: config.nodeName, ips: config.nodeIPs };
+      // Listening first, so the Node registers with the port it really has.
+      const kubelet =
+        config.kubeletPort === undefined || config.runtime !== 'process' || !config.podStatus
+          ? undefined
+          : await KubeletServer.listen({ host: config.nodeIPs[0] ?? '127.0.0.1', port: config.kubeletPort, server: config.server, logger });
+      if (kubelet !== undefined) started.push({ stop: () => kubelet.close() });
+      const identity = { name: config.nodeName, ips: config.nodeIPs, ...(kubelet === undefined ? {} : { kubeletPort: kubelet.port }) };
       const registration = new NodeRegistration({ client, identity, host });
       const lease = new NodeLease({
         client,
@@ -83,21 +94,15 @@ export class Agent {
       });
       started.push(heartbeat);
 
-      let podStatus: PodStatusReporter | undefined;
-      if (config.podStatus) {
-        podStatus = new PodStatusReporter({ client, nodeName: config.nodeName, nodeIP: config.nodeIPs[0], logger });
-        started.push(podStatus);
-        await podStatus.start();
-      }
-
       const metrics = new ProxyMetrics();
       if (deps.processMetrics !== false) collectDefaultMetrics({ register: metrics.registry, prefix: 'skiff_agent_' });
       const backend = deps.backend ?? createBackend({ mode: config.mode, logger, userspaceInterface: config.userspaceInterface, udpIdleTimeoutMs: config.udpIdleTimeoutMs });
       const informerError = (kind: string) => (error: unknown) => logger.warn({ err: error, kind }, 'watch interrupted; resuming');
+      const serviceInformer = new Informer(client, services).on('error', informerError('services'));
       const proxier = new Proxier({
         backend,
         node: { name: config.nodeName, ips: config.nodeIPs },
-        services: new Informer(client, services).on('error', informerError('services')),
+        services: serviceInformer,
         endpointSlices: new Informer(client, endpointSlices).on('error', informerError('endpointslices')),
         minSyncPeriodMs: config.minSyncPeriodMs,
         syncPeriodMs: config.syncPeriodMs,
@@ -108,11 +113,33 @@ export class Agent {
       await proxier.start();
       await proxier.firstSyncAttempted;
 
+      // After the proxier, so the Services every container's environment lists are known.
+      let podStatus: PodStatusReporter | undefined;
+      let runtime: PodRuntime | undefined;
+      if (config.podStatus) {
+        if (config.runtime === 'process') {
+          runtime = new PodRuntime({
+            nodeName: config.nodeName,
+            rootDir: config.rootDir,
+            catalog: new ImageCatalog(config.images),
+            services: serviceInformer,
+            cgroupRoot: config.cgroupRoot,
+            backoff: { initialMs: config.restartBackoffMs, maxMs: config.restartBackoffMaxMs, resetAfterMs: 2 * config.restartBackoffMaxMs },
+            logger,
+          });
+          started.push({ stop: () => runtime!.stop(config.cleanup) });
+          if (kubelet !== undefined) kubelet.runtime = runtime;
+        }
+        podStatus = new PodStatusReporter({ client, nodeName: config.nodeName, nodeIP: config.nodeIPs[0], logger, ...(runtime === undefined ? {} : { runtime }) });
+        started.push(podStatus);
+        await podStatus.start();
+      }
+
       const metricsServer =
         config.metricsAddress === undefined
           ? undefined
           : await MetricsServer.listen({ address: config.metricsAddress, registries: [metrics.registry], health: () => proxier.health() });
-      return new Agent(config, client, logger, backend, proxier, metrics, heartbeat, podStatus, metricsServer, abort);
+      return new Agent(config, client, logger, backend, proxier, metrics, heartbeat, podStatus, runtime, kubelet, metricsServer, abort);
     } catch (error) {
       for (const part of started.reverse()) await part.stop().catch(() => undefined);
       await client.close();
@@ -130,6 +157,7 @@ export class Agent {
     this.stopping ??= (async () => {
       this.abort.abort();
       await this.metricsServer?.close();
+      await this.kubelet?.close();
       await this.proxier.stop();
       if (this.config.cleanup) {
         try {
@@ -140,6 +168,8 @@ export class Agent {
         }
       }
       await this.podStatus?.stop();
+      await this.runtime?.stop(this.config.cleanup);
+      if (this.config.cleanup && this.runtime !== undefined) this.logger.info({}, 'ended every container');
       await this.heartbeat.stop();
       await this.client.close();
     })();

@@ -23,6 +23,12 @@ type Stored<T> = T & { metadata: ObjectMeta };
  */
 type Refine<T, R extends { [K in keyof R]: K extends keyof T ? T[K] : never }> = Omit<T, keyof R> & R;
 
+/**
+ * Fields the server stores without interpreting (its schema keeps them open):
+ * the agent's own view of them replaces the generated type. Keys must exist.
+ */
+type Interpret<T, R extends { [K in keyof R]: K extends keyof T ? unknown : never }> = Omit<T, keyof R> & R;
+
 export type ObjectMeta = NonNullable<Schemas['Pod']['metadata']>;
 export type OwnerReference = NonNullable<ObjectMeta['ownerReferences']>[number];
 export type ListMeta = NonNullable<Schemas['PodList']['metadata']>;
@@ -98,9 +104,49 @@ export type TcpSocketAction = Refine<NonNullable<GeneratedProbe['tcpSocket']>, {
 export type ExecAction = NonNullable<GeneratedProbe['exec']>;
 export type Probe = Refine<GeneratedProbe, { httpGet?: HttpGetAction; tcpSocket?: TcpSocketAction }>;
 export type ContainerPort = Refine<NonNullable<GeneratedContainer['ports']>[number], { containerPort: number }>;
-export type EnvVar = NonNullable<GeneratedContainer['env']>[number];
-export type Container = Refine<GeneratedContainer, { name: string; ports?: ContainerPort[]; readinessProbe?: Probe; livenessProbe?: Probe }>;
-export type PodSpec = Refine<GeneratedPodSpec, { containers?: Container[] }>;
+export type EnvVar = Refine<NonNullable<GeneratedContainer['env']>[number], { name: string; valueFrom?: EnvVarSource }>;
+export interface ResourceRequirements {
+  limits?: Record<string, string | number>;
+  requests?: Record<string, string | number>;
+}
+export interface LifecycleHandler {
+  exec?: ExecAction;
+  httpGet?: HttpGetAction;
+  tcpSocket?: TcpSocketAction;
+}
+export interface Lifecycle {
+  postStart?: LifecycleHandler;
+  preStop?: LifecycleHandler;
+}
+
+/**
+ * The security context fields the agent acts on; the server passes the rest
+ * of upstream's SecurityContext through uninterpreted.
+ */
+export interface SecurityContext {
+  runAsUser?: number;
+  runAsGroup?: number;
+  runAsNonRoot?: boolean;
+  allowPrivilegeEscalation?: boolean;
+}
+
+/** The server checks that a fieldRef names a fieldPath; the schema keeps it open. */
+export interface ObjectFieldSelector {
+  apiVersion?: string;
+  fieldPath: string;
+}
+type GeneratedEnvVarSource = NonNullable<NonNullable<GeneratedContainer['env']>[number]['valueFrom']>;
+export type EnvVarSource = Refine<GeneratedEnvVarSource, { fieldRef?: ObjectFieldSelector }>;
+
+export type Container = Interpret<Refine<GeneratedContainer, {
+  name: string;
+  ports?: ContainerPort[];
+  env?: EnvVar[];
+  readinessProbe?: Probe;
+  livenessProbe?: Probe;
+  startupProbe?: Probe;
+}>, { resources?: ResourceRequirements; lifecycle?: Lifecycle; securityContext?: SecurityContext }>;
+export type PodSpec = Interpret<GeneratedPodSpec, { containers?: Container[]; securityContext?: SecurityContext }>;
 export type Toleration = NonNullable<PodSpec['tolerations']>[number];
 
 /**
@@ -116,13 +162,14 @@ export type ContainerStatus = {
   containerID?: string;
   started?: boolean;
   state?: Record<string, Record<string, unknown>>;
+  lastState?: Record<string, Record<string, unknown>>;
 };
 
 type GeneratedPodStatus = NonNullable<Schemas['Pod']['status']>;
 export type PodStatus = Refine<GeneratedPodStatus, { containerStatuses?: ContainerStatus[] }>;
 export type PodCondition = NonNullable<PodStatus['conditions']>[number];
 export type PodIP = NonNullable<PodStatus['podIPs']>[number];
-export type Pod = Refine<Stored<Schemas['Pod']>, { spec?: PodSpec; status?: PodStatus }>;
+export type Pod = Interpret<Stored<Schemas['Pod']>, { spec?: PodSpec; status?: PodStatus }>;
 
 // --- core/v1 Service ---------------------------------------------------------
 

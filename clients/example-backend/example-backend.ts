@@ -5,6 +5,8 @@
 //
 //   node dist/clients/example-backend/example-backend.js --listen 10.244.1.5:8080=web-1 [--listen …]
 //   SKIFF_BACKEND_LISTEN="0.0.0.0:8080=web-1"   (comma-separated; the flag wins)
+//   POD_IP=10.244.1.5 PORT=8080 POD_NAME=web-1   (neither given: the built-in
+//                                                 image skiff/echo, run by the agent)
 //
 //   GET  /ready              200 "ready" or 503 "not ready"
 //   POST /ready/true|false   sets it (starts ready)
@@ -58,6 +60,12 @@ export async function startExampleBackend(listeners: readonly BackendListener[])
   return servers;
 }
 
+/** The Pod IP in --listen's form; all addresses when there is none. */
+function listenHost(ip: string | undefined): string {
+  if (ip === undefined || ip === '') return '0.0.0.0';
+  return ip.includes(':') ? `[${ip}]` : ip;
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   const specs: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -66,7 +74,10 @@ async function main(argv: readonly string[]): Promise<void> {
     else throw new Error(`unknown argument ${JSON.stringify(argv[i])}; usage: example-backend --listen ADDRESS:PORT=NAME …`);
   }
   if (specs.length === 0) specs.push(...(process.env.SKIFF_BACKEND_LISTEN ?? '').split(',').filter((s) => s.trim() !== ''));
-  if (specs.length === 0) throw new Error('nothing to listen on: pass --listen ADDRESS:PORT=NAME or set SKIFF_BACKEND_LISTEN');
+  if (specs.length === 0 && process.env.POD_NAME !== undefined) {
+    specs.push(`${listenHost(process.env.POD_IP)}:${process.env.PORT ?? '8080'}=${process.env.POD_NAME}`);
+  }
+  if (specs.length === 0) throw new Error('nothing to listen on: pass --listen ADDRESS:PORT=NAME, set SKIFF_BACKEND_LISTEN, or set POD_NAME (with POD_IP and PORT)');
   const listeners = specs.map(parseListener);
   const servers = await startExampleBackend(listeners);
   for (const l of listeners) process.stdout.write(`example-backend listening ${l.host}:${l.port} ${l.name}\n`);

@@ -24,6 +24,8 @@ const AGENT_ARGS = [
   '--node', NODE,
   '--node-ip', NODE_IP,
   '--mode', 'userspace',
+  // The test's own HTTP servers stand in for the Pods.
+  '--runtime', 'none',
   '--userspace-interface', 'none',
   '--min-sync-period', '100ms',
   '--sync-period', '5s',

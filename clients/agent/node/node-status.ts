@@ -10,6 +10,8 @@ export interface NodeIdentity {
   name: string;
   /** InternalIP addresses, primary first. */
   ips: readonly string[];
+  /** Where the kubelet endpoints (logs, exec) answer; reported as status.daemonEndpoints. */
+  kubeletPort?: number;
 }
 
 export function nodeLabels(name: string, architecture: string, operatingSystem: string): Record<string, string> {
@@ -34,6 +36,7 @@ export function desiredNodeStatus(existing: Node | undefined, identity: NodeIden
   status.capacity = { ...status.capacity, ...host.capacity };
   status.allocatable = { ...status.allocatable, ...host.capacity };
   status.nodeInfo = { ...status.nodeInfo, ...host.nodeInfo };
+  if (identity.kubeletPort !== undefined) status.daemonEndpoints = { kubeletEndpoint: { Port: identity.kubeletPort } };
   const current = status.conditions ?? [];
   const next: NodeCondition[] = current.filter((c) => !conditions.some((own) => own.type === c.type));
   for (const own of conditions) {

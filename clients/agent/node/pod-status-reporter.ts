@@ -1,4 +1,5 @@
-// The kubelet's reporting role: for every Pod bound to this node, keep a
+// The kubelet's reporting role: for every Pod bound to this node, have the
+// runtime run its containers (when the agent runs them), keep a
 // readiness-probe worker per probed container and write the Pod's status
 // through /status whenever what we would report differs from what is stored
 // (and never otherwise: an unchanged status costs no write and no watch event).
@@ -14,6 +15,7 @@ import { ProbeWorker } from './probe-worker.js';
 import type { ObjectSource } from '../object-source.js';
 import { runProbe, type Prober } from './readiness-probe.js';
 import type { Clock } from '../timer-clock.js';
+import type { PodRuntime } from './runtime/pod-runtime.js';
 
 export interface PodStatusReporterOptions {
   client: KubeClient;
@@ -33,11 +35,16 @@ export interface PodStatusReporterOptions {
    * nothing else changes.
    */
   resyncPeriodMs?: number;
+  /** Runs the containers; without it every container counts as running (`--runtime none`). */
+  runtime?: PodRuntime;
 }
 
 interface PodState {
   uid: string;
+  pod: Pod;
   workers: Map<string, ProbeWorker>;
+  /** The container instance each readiness worker probes (with a runtime: a restart starts readiness over). */
+  instances: Map<string, string | undefined>;
   /** A write is in flight; `dirty` asks for one more pass after it. */
   syncing: boolean;
   dirty: boolean;
@@ -63,14 +70,23 @@ export class PodStatusReporter {
     this.pods
       .on('add', (pod) => this.observe(pod))
       .on('update', (_previous, pod) => this.observe(pod))
-      .on('delete', (pod) => this.forget(podKey(pod)))
+      .on('delete', (pod) => this.forget(podKey(pod), true))
       .on('error', (error) => this.logger.warn({ err: error }, 'pod watch interrupted; resuming'));
+    options.runtime?.onChange((uid) => {
+      for (const [key, state] of this.states) {
+        if (state.uid !== uid) continue;
+        this.reconcileWorkers(key, state.pod, state);
+        this.requestSync(key);
+      }
+    });
   }
 
   async start(): Promise<void> {
     this.pods.start();
     await this.pods.waitForSync();
     if (this.stopped) return;
+    // Every Pod of the first list has claimed its running containers; the rest belong to no one.
+    this.options.runtime?.reapUnclaimed();
     this.resyncTimer = setInterval(() => {
       for (const key of this.states.keys()) this.requestSync(key);
     }, this.options.resyncPeriodMs ?? 10_000);
@@ -80,7 +96,7 @@ export class PodStatusReporter {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.resyncTimer);
-    for (const key of [...this.states.keys()]) this.forget(key);
+    for (const key of [...this.states.keys()]) this.forget(key, false);
     await this.pods.stop();
     await Promise.all([...this.inFlight]);
   }
@@ -97,30 +113,39 @@ export class PodStatusReporter {
     let state = this.states.get(key);
     // Same name, new Pod: its containers start over, and so do their probes.
     if (state !== undefined && state.uid !== uid) {
-      this.forget(key);
+      this.forget(key, true);
       state = undefined;
     }
     if (state === undefined) {
-      state = { uid, workers: new Map(), syncing: false, dirty: false };
+      state = { uid, pod, workers: new Map(), instances: new Map(), syncing: false, dirty: false };
       this.states.set(key, state);
     }
+    state.pod = pod;
+    this.options.runtime?.syncPod(pod);
     this.reconcileWorkers(key, pod, state);
     this.requestSync(key);
   }
 
   private reconcileWorkers(key: string, pod: Pod, state: PodState): void {
     const probed = new Set<string>();
+    const runtime = this.options.runtime;
     const running = pod.metadata.deletionTimestamp === undefined ? (pod.spec?.containers ?? []) : [];
     for (const container of running) {
       const probe = container.readinessProbe;
       if (probe === undefined) continue;
+      // With a runtime, readiness is probed only while the container runs past its startup probe, and starts over with each instance.
+      const observed = runtime?.status(state.uid, container.name);
+      if (runtime !== undefined && (observed?.instance === undefined || !observed.started)) continue;
       probed.add(container.name);
-      if (state.workers.has(container.name)) continue;
+      if (state.workers.has(container.name) && state.instances.get(container.name) === observed?.instance) continue;
+      state.workers.get(container.name)?.stop();
+      state.instances.set(container.name, observed?.instance);
       const worker = new ProbeWorker({
         probe,
-        runningForMs: this.runningForMs(pod, container.name),
+        runningForMs: runtime === undefined ? this.runningForMs(pod, container.name) : 0,
         clock: this.options.clock,
         attempt: async () => {
+          if (runtime !== undefined) return runtime.probe(state.uid, container.name, probe);
           const podIP = this.pods.get(pod.metadata.namespace, pod.metadata.name ?? '')?.status?.podIP;
           if (podIP === undefined || podIP === '') return undefined;
           return this.prober(probe, container, podIP);
@@ -136,6 +161,7 @@ export class PodStatusReporter {
       if (probed.has(name)) continue;
       worker.stop();
       state.workers.delete(name);
+      state.instances.delete(name);
     }
   }
 
@@ -145,11 +171,17 @@ export class PodStatusReporter {
     return Number.isFinite(since) ? Math.max(0, this.now().getTime() - since) : 0;
   }
 
-  private forget(key: string): void {
+  /** Stops tracking a Pod; with `removed`, the Pod is gone and so are its containers. */
+  private forget(key: string, removed: boolean): void {
     const state = this.states.get(key);
     if (state === undefined) return;
     for (const worker of state.workers.values()) worker.stop();
     this.states.delete(key);
+    if (removed && this.options.runtime !== undefined) {
+      const done = this.options.runtime.removePod(state.pod).catch((error: unknown) => this.logger.warn({ err: error, pod: key }, 'cannot remove the containers of a deleted pod'));
+      this.inFlight.add(done);
+      void done.finally(() => this.inFlight.delete(done));
+    }
   }
 
   private requestSync(key: string): void {
@@ -188,6 +220,7 @@ export class PodStatusReporter {
         now: this.now().toISOString().replace(/\.\d+Z$/, 'Z'),
         hostIP: this.options.nodeIP,
         probeReady: (container) => state.workers.get(container)?.ready,
+        ...(this.options.runtime === undefined ? {} : { runtime: (container: string) => this.options.runtime!.status(state.uid, container) }),
       });
       if (sameStatus(status, pod.status)) return;
       try {
@@ -212,12 +245,16 @@ export class PodStatusReporter {
 
   /**
    * A Pod being deleted gracefully waits for its kubelet to stop its
-   * containers and then delete it for good (grace period 0, this uid only).
-   * skiff's containers are only ever notional, so they stop at once.
+   * containers (preStop, SIGTERM, SIGKILL after the grace period) and then
+   * delete it for good (grace period 0, this uid only). Without a runtime the
+   * containers are only notional and stop at once.
    */
   private async finishDeletion(key: string, pod: Pod, state: PodState): Promise<void> {
     for (const worker of state.workers.values()) worker.stop();
     state.workers.clear();
+    state.instances.clear();
+    const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+    await this.options.runtime?.killPod(state.uid, grace);
     try {
       await this.options.client.delete(podResource, pod.metadata.name ?? '', {
         namespace: pod.metadata.namespace,

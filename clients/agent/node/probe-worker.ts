@@ -14,6 +14,12 @@ export interface ProbeWorkerOptions {
   attempt: () => Promise<ProbeOutcome | undefined>;
   /** Called when readiness flips. */
   onChange: (ready: boolean, outcome: ProbeOutcome) => void;
+  /**
+   * Called each time a run of results reaches its threshold, whatever the
+   * readiness was: liveness and startup probes act on it (a failing run
+   * restarts the container even if it never passed).
+   */
+  onThreshold?: (success: boolean, outcome: ProbeOutcome) => void;
   /** How long the container has been running already (ms), counted against initialDelaySeconds. */
   runningForMs?: number;
   clock?: Clock;
@@ -74,6 +80,7 @@ export class ProbeWorker {
     }
     const threshold = outcome.success ? (this.options.probe.successThreshold ?? 1) : (this.options.probe.failureThreshold ?? 3);
     if (this.run < Math.max(1, threshold)) return;
+    if (this.run === Math.max(1, threshold)) this.options.onThreshold?.(outcome.success, outcome);
     if (this.readyNow === outcome.success) return;
     this.readyNow = outcome.success;
     this.options.onChange(this.readyNow, outcome);

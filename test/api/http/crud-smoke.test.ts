@@ -66,7 +66,8 @@ for (const backend of ['file', 'memory'] as const) {
       assert.deepEqual(await names(t.url, '/api/v1/services', { fieldSelector: 'metadata.namespace=smoke' }), ['web']);
 
       for (const c of [...created].reverse()) {
-        const deleted = await request(t.url).delete(c.item).timeout(REQUEST_TIMEOUT_MS);
+        // Grace period 0: the bound Pod would otherwise only be marked for deletion (no agent runs it here).
+        const deleted = await request(t.url).delete(c.item).query({ gracePeriodSeconds: 0 }).timeout(REQUEST_TIMEOUT_MS);
         assert.equal(deleted.status, 200, JSON.stringify(deleted.body));
         assert.equal(deleted.body.kind, c.kind);
         const gone = await request(t.url).get(c.item).timeout(REQUEST_TIMEOUT_MS);

@@ -183,16 +183,43 @@ describe('pods over HTTP', () => {
     assert.equal(JSON.stringify(patched.body).includes('$setElementOrder'), false, 'directives are never stored');
   });
 
-  it('deletes a pod and returns the deleted object', async () => {
+  it('deletes a pod bound to a node gracefully: marked with its grace period, removed by a delete with grace period 0', async () => {
     const ns = await freshNamespace();
     const path = `${podsPath(ns)}/web`;
     const created = await create(url, podsPath(ns), podBody('web'));
+    assert.ok(created.spec?.nodeName, 'the pod is bound to a node');
     const deleted = await request(url).delete(path).timeout(REQUEST_TIMEOUT_MS);
     assert.equal(deleted.status, 200, JSON.stringify(deleted.body));
     assert.equal(deleted.body.kind, 'Pod');
     assert.equal(deleted.body.metadata.uid, created.metadata.uid);
+    assert.equal(deleted.body.metadata.deletionGracePeriodSeconds, 30, 'the pod spec terminationGracePeriodSeconds');
+    const due = Date.parse(deleted.body.metadata.deletionTimestamp);
+    assert.ok(due > Date.now() + 20_000, `deletionTimestamp ${deleted.body.metadata.deletionTimestamp} is about 30 s ahead`);
+    assert.equal((await request(url).get(path).timeout(REQUEST_TIMEOUT_MS)).body.metadata.deletionGracePeriodSeconds, 30);
+
+    const longer = await request(url).delete(path).send({ kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 60 }).timeout(REQUEST_TIMEOUT_MS);
+    assert.equal(longer.body.metadata.deletionGracePeriodSeconds, 30, 'a second delete may only shorten the grace period');
+    const shorter = await request(url).delete(path).query({ gracePeriodSeconds: '5' }).timeout(REQUEST_TIMEOUT_MS);
+    assert.equal(shorter.body.metadata.deletionGracePeriodSeconds, 5);
+
+    const forced = await request(url).delete(path).query({ gracePeriodSeconds: '0' }).timeout(REQUEST_TIMEOUT_MS);
+    assert.equal(forced.status, 200, JSON.stringify(forced.body));
     assertStatus((await request(url).get(path).timeout(REQUEST_TIMEOUT_MS)).body, 404, 'NotFound');
     assertStatus((await request(url).delete(path).timeout(REQUEST_TIMEOUT_MS)).body, 404, 'NotFound');
+  });
+
+  it('removes a pod at once when no node runs it, or when the request gives grace period 0', async () => {
+    const ns = await freshNamespace();
+    const unbound = await create(url, podsPath(ns), { ...podBody('unbound'), spec: { ...podBody('unbound').spec, nodeName: undefined } });
+    if (!unbound.spec?.nodeName) {
+      assert.equal((await request(url).delete(`${podsPath(ns)}/unbound`).timeout(REQUEST_TIMEOUT_MS)).status, 200);
+      assertStatus((await request(url).get(`${podsPath(ns)}/unbound`).timeout(REQUEST_TIMEOUT_MS)).body, 404, 'NotFound');
+    }
+    await create(url, podsPath(ns), podBody('forced'));
+    const forced = await request(url).delete(`${podsPath(ns)}/forced`).send({ kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0 }).timeout(REQUEST_TIMEOUT_MS);
+    assert.equal(forced.status, 200, JSON.stringify(forced.body));
+    assertStatus((await request(url).get(`${podsPath(ns)}/forced`).timeout(REQUEST_TIMEOUT_MS)).body, 404, 'NotFound');
+    assertStatus((await request(url).delete(`${podsPath(ns)}/forced`).query({ gracePeriodSeconds: 'soon' }).timeout(REQUEST_TIMEOUT_MS)).body, 400, 'BadRequest');
   });
 
   it('deletes the collection of pods a label selector picks, and only those', async () => {

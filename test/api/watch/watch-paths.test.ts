@@ -33,7 +33,8 @@ describe('watch on every list path', () => {
         const added = await create(server.url, fixture.collection('team-a'), fixture.body(name, { step: 'one' }));
         const other = fixture.namespaced ? await create(server.url, fixture.collection('team-b'), fixture.body(name)) : undefined;
         const modified = await mergePatch(server.url, objectPath(fixture, name, 'team-a'), { metadata: { labels: { step: 'two' } } });
-        const deleted = await remove(server.url, objectPath(fixture, name, 'team-a'));
+        // Grace period 0: a Pod bound to a node would otherwise only be marked for deletion (no agent runs it here).
+        const deleted = await remove(server.url, `${objectPath(fixture, name, 'team-a')}?gracePeriodSeconds=0`);
         assert.ok(deleted.revision > modified.revision, 'a deletion takes a new resourceVersion');
 
         await everywhere.waitForRevision(deleted.revision);

@@ -24,7 +24,26 @@ describe('resolveAgentConfig', () => {
       userspaceInterface: undefined,
       udpIdleTimeoutMs: 10_000,
       logLevel: 'info',
+      runtime: 'process',
+      rootDir: './data/agent-node-a',
+      images: [],
+      restartBackoffMs: 10_000,
+      restartBackoffMaxMs: 300_000,
+      cgroupRoot: '/sys/fs/cgroup',
+      kubeletPort: 10250,
     });
+  });
+
+  it('reads image mappings with shell quoting and refuses a malformed one', () => {
+    const config = resolveAgentConfig({ ...base, image: ["nginx=/usr/sbin/nginx -g 'daemon off;'", 'web:2="/opt/web app" --port=9'] }, false);
+    assert.deepEqual(config.images.map(([name, entry]) => [name, entry.entrypoint]), [
+      ['nginx', ['/usr/sbin/nginx', '-g', 'daemon off;']],
+      ['web:2', ['/opt/web app', '--port=9']],
+    ]);
+    assert.throws(() => resolveAgentConfig({ ...base, image: ['nginx'] }, false), /--image must be NAME=COMMAND/);
+    assert.throws(() => resolveAgentConfig({ ...base, image: ["x=/bin/sh -c 'oops"] }, false), /unterminated single quote/);
+    assert.throws(() => resolveAgentConfig({ ...base, runtime: 'docker' }, false), /--runtime must be one of process, none, got "docker"/);
+    assert.throws(() => resolveAgentConfig({ ...base, restartBackoff: '10m' }, false), /--restart-backoff \(10m\) must not be longer than --restart-backoff-max/);
   });
 
   it('uses the skiff-proxy0 interface by default only as root', () => {

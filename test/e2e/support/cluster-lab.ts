@@ -100,7 +100,7 @@ export class ClusterLab {
       writeFileSync(kubeconfig, kubeconfigFor(`https://${CONTROL_IP}:${API_PORT}`, name, { ca: ca.cert, clientCert: identity.cert, clientKey: identity.key }), { mode: 0o600 });
       const agent = this.lab.spawnIn(ns, [
         process.execPath, '--import', 'tsx', 'cli/main.ts', 'agent',
-        '--mode', this.mode, '--node', name, '--node-ip', ip,
+        '--mode', this.mode, '--node', name, '--node-ip', ip, '--runtime', 'none',
         '--kubeconfig', kubeconfig,
         '--metrics-address', '127.0.0.1:10249', '--log-level', 'warn',
       ]);

@@ -93,8 +93,15 @@ describe('endpoints and EndpointSlices over HTTP', () => {
     await api.waitFor('new address', endpointsOf(p, 'web'), (v) => same(v, ['10.244.2.9:8080']));
     await api.waitFor('new address slice', slicesOf(p, 'web'), (v) => same(v, ['10.244.2.9']));
 
+    // A graceful delete: Endpoints drop the pod at once, the slice keeps it as terminating (serving from its readiness).
     await api.delete(p.pod('a'));
     await api.waitFor('empty endpoints', endpointsOf(p, 'web'), (v) => v.length === 0);
+    const terminating = await api.waitFor('terminating slice endpoint', () => api.list(p.slices('web')), (v) =>
+      v.some((slice) => ((slice.endpoints as Array<{ conditions: { terminating?: boolean } }> | undefined) ?? []).some((e) => e.conditions.terminating === true)));
+    const endpoint = (terminating.flatMap((slice) => (slice.endpoints as Array<{ addresses: string[]; conditions: Record<string, boolean> }> | undefined) ?? []))[0];
+    assert.deepEqual(endpoint?.conditions, { ready: false, serving: true, terminating: true });
+    // The kubelet's final delete.
+    await api.delete(`${p.pod('a')}?gracePeriodSeconds=0`);
     // The last endpoint gone, an empty placeholder slice remains, as upstream keeps one.
     const slices = await api.waitFor('placeholder', () => api.list(p.slices('web')), (v) => v.length === 1 && sliceEndpoints(v).length === 0);
     assert.deepEqual(slices[0]!.endpoints, []);

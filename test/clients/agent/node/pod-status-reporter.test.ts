@@ -43,7 +43,7 @@ describe('agent: node registration and pod status against a real server', () => 
     server = await ServerProcess.start({ args: SERVER_ARGS });
     client = new KubeClient({ server: server.url });
     const config = resolveAgentConfig(
-      { server: server.url, node: NODE, nodeIp: NODE_IP, mode: 'userspace', metricsAddress: '', leaseRenewInterval: '500ms', nodeStatusUpdatePeriod: '1s' },
+      { server: server.url, node: NODE, nodeIp: NODE_IP, mode: 'userspace', metricsAddress: '', leaseRenewInterval: '500ms', nodeStatusUpdatePeriod: '1s', runtime: 'none' },
       false,
     );
     agent = await Agent.start(config, { processMetrics: false });
