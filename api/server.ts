@@ -38,6 +38,7 @@ import { newSigningKeyPair } from './pki/pki-folder.js';
 import { registerTokenRequestRoute } from './http/token-request-route.js';
 import { TokenFileAuthenticator } from './auth/token-file-authenticator.js';
 import { ServerAuthorization } from './auth/authorization.js';
+import { upgradeAuthorization } from './auth/upgrade-authorization.js';
 import { registerReviewRoutes, REVIEW_KINDS } from './auth/review-routes.js';
 import { registerPodLogRoute } from './http/pod-log-route.js';
 import { registerPodExecUpgrade } from './http/pod-exec-upgrade.js';
@@ -152,7 +153,8 @@ export class SkiffServer {
     await registerTokenRequestRoute(app, routes, this.registry('serviceaccounts'), this.serviceAccountTokens);
     registerReviewRoutes(app, routes, this.authorization.authorizer);
     registerPodLogRoute(app, routes, this.registry('pods'), this.registry('nodes'));
-    const stopExec = registerPodExecUpgrade(app.server, { pods: this.registry('pods'), nodes: this.registry('nodes') });
+    const authorizeUpgrade = upgradeAuthorization(new RequestAuthenticator(this.tokenAuthenticators()), this.config.tls === undefined, this.authorization.authorizer);
+    const stopExec = registerPodExecUpgrade(app.server, { pods: this.registry('pods'), nodes: this.registry('nodes'), authorizeUpgrade });
     registerDiscoveryRoutes(app, routes, [...this.kinds, ...REVIEW_KINDS]);
     registerHealthRoutes(app, routes, () => this.ready);
     registerOpenApiRoutes(app, routes, this.kinds);

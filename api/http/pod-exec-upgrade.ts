@@ -4,10 +4,8 @@
 // client offered, and then relays every message both ways unchanged, as
 // kube-apiserver's upgrade-aware proxy does. Upgrades arrive on the HTTP
 // server's 'upgrade' event, outside fastify's routing.
-//
-// AUTHENTICATION AND AUTHORIZATION PLUG IN HERE: this handler runs before any
-// fastify hook, so once the security work lands it must authenticate the
-// request and authorize `create` on `pods/exec` in `authorizeUpgrade` below.
+// Because no fastify hook runs here, the handler authenticates and authorizes
+// the request itself through `authorizeUpgrade`.
 
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -24,8 +22,8 @@ const EXEC_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/;
 export interface PodExecUpgradeOptions {
   pods: GenericRegistry<KubeObject>;
   nodes: GenericRegistry<KubeObject>;
-  /** The security work's check; until then every caller the server serves may exec. */
-  authorizeUpgrade?: (request: http.IncomingMessage) => void;
+  /** Authentication and authorization of the upgrade request; throws a typed error to refuse. */
+  authorizeUpgrade: (request: http.IncomingMessage) => Promise<void>;
 }
 
 function statusBody(error: ApiError): string {
@@ -69,9 +67,12 @@ export function registerPodExecUpgrade(server: http.Server, options: PodExecUpgr
       refuse(socket, new NotFoundError(`the server could not find the requested resource (upgrade of ${url.pathname})`));
       return;
     }
+    void relay(request, socket, head, url, match);
+  };
+  const relay = async (request: http.IncomingMessage, socket: Duplex, head: Buffer, url: URL, match: RegExpExecArray): Promise<void> => {
     let target: string;
     try {
-      options.authorizeUpgrade?.(request);
+      await options.authorizeUpgrade(request);
       target = kubeletExecUrl(url, options, decodeURIComponent(match[1]!), decodeURIComponent(match[2]!));
       // Checked after the request itself, so a client that falls back to SPDY still hears what was wrong with it.
       if ((request.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
