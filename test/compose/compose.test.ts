@@ -71,7 +71,7 @@ describe('docker-compose.yml', { skip: DOCKER_COMPOSE === undefined ? 'docker-co
 
   it('has the server, two agents, DNS, the backends and the register job', () => {
     const services = Object.keys(config.services).sort();
-    assert.deepEqual(services, ['agent-1', 'agent-2', 'backend-1', 'backend-2', 'dns', 'register', 'server']);
+    assert.deepEqual(services, ['agent-1', 'agent-2', 'backend-1', 'backend-2', 'credentials', 'dns', 'register', 'server']);
     for (const [name, service] of Object.entries(config.services)) {
       assert.equal(service.image, 'skiff:local', `${name} runs the skiff image`);
       const context = typeof service.build === 'string' ? service.build : service.build?.context;
@@ -85,8 +85,15 @@ describe('docker-compose.yml', { skip: DOCKER_COMPOSE === undefined ? 'docker-co
     assert.ok(config.volumes !== undefined && 'skiff-data' in config.volumes);
   });
 
+  it('serves TLS on the server\'s own address, so its certificate names what the agents dial', () => {
+    assert.equal(flag(config.services.server?.command, '--host'), address(config.services.server));
+    assert.equal(flag(config.services.server?.command, '--insecure-serve-http'), undefined);
+    const script = config.services.credentials?.command?.[0] ?? '';
+    for (const identity of ['--node agent-1', '--node agent-2', '--user system:skiff-dns']) assert.ok(script.includes(identity), `credentials issues ${identity}`);
+    assert.ok(script.includes(`https://${address(config.services.server)}:8080`));
+  });
+
   it('runs both agents in nftables mode with NET_ADMIN, on their own fixed addresses', () => {
-    const server = address(config.services.server);
     for (const name of ['agent-1', 'agent-2']) {
       const agent = config.services[name];
       assert.equal(agent?.command?.[0], 'agent');
@@ -94,7 +101,7 @@ describe('docker-compose.yml', { skip: DOCKER_COMPOSE === undefined ? 'docker-co
       assert.equal(flag(agent?.command, '--node'), name);
       assert.ok(agent?.cap_add?.includes('NET_ADMIN'), `${name} can program netfilter`);
       assert.equal(flag(agent?.command, '--node-ip'), address(agent), `${name} serves NodePorts on its own address`);
-      assert.equal(flag(agent?.command, '--server'), `http://${server}:8080`);
+      assert.equal(flag(agent?.command, '--kubeconfig'), `/credentials/${name}.kubeconfig`);
       assert.equal(agent?.depends_on?.register?.condition, 'service_completed_successfully');
     }
   });
@@ -102,7 +109,7 @@ describe('docker-compose.yml', { skip: DOCKER_COMPOSE === undefined ? 'docker-co
   it('runs DNS against the server', () => {
     const dns = config.services.dns?.command;
     assert.equal(dns?.[0], 'dns');
-    assert.equal(flag(dns, '--server'), 'http://server:8080');
+    assert.equal(flag(dns, '--kubeconfig'), '/credentials/dns.kubeconfig');
     assert.equal(flag(dns, '--listen'), '0.0.0.0:53');
   });
 
