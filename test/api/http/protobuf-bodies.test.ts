@@ -103,8 +103,8 @@ describe('Kubernetes protobuf request bodies', () => {
   });
 
   it('answers 400 for a kind it has no schema for', async () => {
-    const configMap = Buffer.concat([Buffer.from('k8s\0', 'latin1'), Buffer.from([0x0a, 0x0f, 0x0a, 0x02, 0x76, 0x31, 0x12, 0x09, ...Buffer.from('ConfigMap')])]);
-    assertStatus(await send('POST', SERVICES, configMap), 400, 'BadRequest', /no kind "ConfigMap" is registered for version "v1"/);
+    const configMap = Buffer.concat([Buffer.from('k8s\0', 'latin1'), Buffer.from([0x0a, 0x0f, 0x0a, 0x02, 0x76, 0x31, 0x12, 0x09, ...Buffer.from('Container')])]);
+    assertStatus(await send('POST', SERVICES, configMap), 400, 'BadRequest', /no kind "Container" is registered for version "v1"/);
   });
 
   it('answers 415 to a protobuf PATCH, since no patch type is protobuf', async () => {

@@ -236,7 +236,7 @@ describe('query parameters through the server', () => {
   it('reads DELETE options from a body in place of the query, as upstream does', async () => {
     await create(server.url, PODS, pods.body('gone'));
     // The body has no dryRun, so the query's dryRun=All is not read: the pod is deleted.
-    const response = await request(server.url, 'DELETE', `${PODS}/gone?dryRun=All&propagationPolicy=Sideways`, { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' });
+    const response = await request(server.url, 'DELETE', `${PODS}/gone?dryRun=All&propagationPolicy=Sideways`, { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background', gracePeriodSeconds: 0 });
     assert.equal(response.status, 200);
     assert.equal((await request(server.url, 'GET', `${PODS}/gone`)).status, 404);
   });

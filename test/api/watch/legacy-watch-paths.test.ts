@@ -56,8 +56,8 @@ describe('the deprecated watch/ path prefix', () => {
         // Another object of the same kind: in another namespace, and with another name.
         const other = await create(server.url, fixture.collection('team-b'), fixture.body(`${name}-other`));
         const modified = await mergePatch(server.url, objectPath(fixture, name, 'team-a'), { metadata: { labels: { step: 'two' } } });
-        const deleted = await remove(server.url, objectPath(fixture, name, 'team-a'));
-        await remove(server.url, objectPath(fixture, `${name}-other`, 'team-b'));
+        const deleted = await remove(server.url, `${objectPath(fixture, name, 'team-a')}?gracePeriodSeconds=0`);
+        await remove(server.url, `${objectPath(fixture, `${name}-other`, 'team-b')}?gracePeriodSeconds=0`);
 
         const ours = [
           ['ADDED', added.revision],
