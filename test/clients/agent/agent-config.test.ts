@@ -9,6 +9,7 @@ describe('resolveAgentConfig', () => {
     const config = resolveAgentConfig(base, false);
     assert.deepEqual(config, {
       server: 'http://127.0.0.1:8080',
+      connection: { server: 'http://127.0.0.1:8080' },
       nodeName: 'node-a',
       nodeIPs: ['127.0.0.1'],
       mode: 'userspace',

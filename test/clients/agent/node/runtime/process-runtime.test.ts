@@ -254,7 +254,9 @@ describe('process runtime through a real agent', () => {
     assert.equal(statusOf(afterRestart, 'echo')?.containerID, `skiff://${pid}`);
     assert.equal(statusOf(afterRestart, 'echo')?.restartCount, 0);
     const marker = `POD_NAME=echo-1`;
-    const running = processesWithEnv(marker);
+    // Under tsx the echo process may start esbuild's transform service, which inherits its environment; it is no container.
+    const commandLine = (p: number): string => fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    const running = processesWithEnv(marker).filter((p) => !commandLine(p).includes('esbuild --service'));
     assert.equal(running.length, 2, `one shim and one process for echo-1: ${running.map((p) => fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' ')).join(' | ')}`);
     const service = await client.get(services, 'echo', { namespace: NS });
     assert.equal((await httpGet(service.spec?.clusterIP ?? '', 8080)).body.trim(), 'echo-1');
