@@ -46,6 +46,13 @@ describe('the client library with a kubeconfig', () => {
     const admin = await cluster.client({ user: 'system:admin', groups: ['system:masters'] });
     const created = await requestJson(`${cluster.url}/api/v1/namespaces/default/serviceaccounts`, admin, { method: 'POST', body: { metadata: { name: 'reader' } } });
     assert.equal(created.status, 201, JSON.stringify(created.body));
+    // RBAC: the account may read, through the view role, everywhere.
+    const bound = await requestJson(`${cluster.url}/apis/rbac.authorization.k8s.io/v1/clusterrolebindings`, admin, { method: 'POST', body: {
+      metadata: { name: 'reader-view' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+      subjects: [{ kind: 'ServiceAccount', name: 'reader', namespace: 'default' }],
+    } });
+    assert.equal(bound.status, 201, JSON.stringify(bound.body));
     const issued = await requestJson(`${cluster.url}/api/v1/namespaces/default/serviceaccounts/reader/token`, admin, { method: 'POST', body: {} });
     const token = (issued.body.status as { token: string }).token;
     writeFileSync(join(dir, 'ca.pem'), cluster.pki.ca.cert);
@@ -59,7 +66,13 @@ describe('the client library with a kubeconfig', () => {
     }));
     const connection = loadKubeconfig(path);
     assert.equal(connection.token, token);
-    assert.ok((await listWith(path)).includes('default'));
+    // A binding takes effect once the server's policy cache has seen it, as upstream's.
+    let names: string[] = [];
+    for (let attempt = 0; attempt < 50 && !names.includes('default'); attempt++) {
+      names = await listWith(path).catch(() => []);
+      if (!names.includes('default')) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(names.includes('default'));
   });
 
   it('gets the 401 Status without credentials', async () => {

@@ -6,6 +6,7 @@ describe('resolveDnsOptions', () => {
   it('uses the documented defaults', () => {
     assert.deepEqual(resolveDnsOptions({}, {}), {
       server: 'http://127.0.0.1:8080',
+      connection: { server: 'http://127.0.0.1:8080' },
       listen: '127.0.0.1:10053',
       domain: 'cluster.local',
       ttl: 5,
@@ -23,6 +24,7 @@ describe('resolveDnsOptions', () => {
     };
     assert.deepEqual(resolveDnsOptions({}, env), {
       server: 'http://10.0.0.1:6443',
+      connection: { server: 'http://10.0.0.1:6443' },
       listen: '127.0.0.2:53',
       domain: 'example.internal',
       ttl: 30,
