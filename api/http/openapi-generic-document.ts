@@ -141,6 +141,28 @@ export function completeResourceOperations(document: OpenApiDocument, kinds: rea
     binding.parameters = [...pathParameters(binding, 'Pod'), ...parametersFor('post')];
     binding.responses = { 201: { description: 'Created', content: json(ref(DOCUMENT_SCHEMAS.status)) }, ...statusResponses(ERROR_CODES.post) };
   }
+  documentOtherOperations(document);
   openUninterpretedObjects(document.components?.schemas);
   return document;
+}
+
+/**
+ * The routes that are not a kind's REST paths — TokenRequest, the access
+ * reviews, pods/log — answer an object (or, for logs, text) that has no
+ * registered schema here; say so, so that generators still type a body.
+ */
+function documentOtherOperations(document: OpenApiDocument): void {
+  for (const item of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      const operation = item[method];
+      if (!operation) continue;
+      const declared = Object.values(operation.responses ?? {}).some((response) => (response as { content?: unknown }).content !== undefined);
+      if (declared) continue;
+      const logs = method === 'get' && String(operation.operationId ?? '').toLowerCase().includes('log');
+      const body = logs
+        ? { 'text/plain': { schema: { type: 'string' } } }
+        : json({ type: 'object', additionalProperties: true });
+      operation.responses = { [method === 'post' ? 201 : 200]: { description: method === 'post' ? 'Created' : 'OK', content: body }, ...statusResponses(ERROR_CODES.post) };
+    }
+  }
 }
