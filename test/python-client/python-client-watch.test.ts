@@ -100,7 +100,7 @@ describe('the official Python client', () => {
 
       const added = await create(server.url, pods.collection(NS), pods.body('target', { step: 'one' }));
       const modified = await mergePatch(server.url, `${pods.collection(NS)}/target`, { metadata: { labels: { step: 'two' } } });
-      const deleted = await remove(server.url, `${pods.collection(NS)}/target`);
+      const deleted = await remove(server.url, `${pods.collection(NS)}/target?gracePeriodSeconds=0`);
 
       const code = await watch.exited;
       assert.equal(code, 0, watch.describe());
