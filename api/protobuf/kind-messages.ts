@@ -15,6 +15,7 @@ const KIND_MESSAGES: Readonly<Record<string, Readonly<Record<string, string>>>> 
     Binding: 'k8s.io.api.core.v1.Binding',
     ConfigMap: 'k8s.io.api.core.v1.ConfigMap',
     Secret: 'k8s.io.api.core.v1.Secret',
+    ServiceAccount: 'k8s.io.api.core.v1.ServiceAccount',
     // client-go's typed Delete sends its options in the group-version of the resource.
     DeleteOptions: 'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions',
   },
@@ -24,6 +25,13 @@ const KIND_MESSAGES: Readonly<Record<string, Readonly<Record<string, string>>>> 
   },
   'coordination.k8s.io/v1': {
     Lease: 'k8s.io.api.coordination.v1.Lease',
+    DeleteOptions: 'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions',
+  },
+  'rbac.authorization.k8s.io/v1': {
+    Role: 'k8s.io.api.rbac.v1.Role',
+    ClusterRole: 'k8s.io.api.rbac.v1.ClusterRole',
+    RoleBinding: 'k8s.io.api.rbac.v1.RoleBinding',
+    ClusterRoleBinding: 'k8s.io.api.rbac.v1.ClusterRoleBinding',
     DeleteOptions: 'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions',
   },
   'meta.k8s.io/v1': {

@@ -5,6 +5,7 @@ import { DISCOVERY_V1_PROTO } from './schemas/discovery-v1.js';
 import { INTSTR_PROTO } from './schemas/intstr.js';
 import { META_V1_PROTO } from './schemas/meta-v1.js';
 import { RESOURCE_PROTO } from './schemas/resource.js';
+import { RBAC_V1_PROTO } from './schemas/rbac-v1.js';
 import { RUNTIME_PROTO } from './schemas/runtime.js';
 
 /** Every schema text skiff decodes with; a new API package is one more entry. */
@@ -16,6 +17,7 @@ const SCHEMAS: readonly string[] = [
   CORE_V1_PROTO,
   DISCOVERY_V1_PROTO,
   COORDINATION_V1_PROTO,
+  RBAC_V1_PROTO,
 ];
 
 /**

@@ -50,6 +50,17 @@ describe('kubectl create namespace|service|configmap|secret (protobuf bodies) ag
     assert.deepEqual([row?.[1], row?.[2]], ['Opaque', '1']);
   });
 
+  it('creates a ServiceAccount, a Role and a RoleBinding with kubectl create serviceaccount|role|rolebinding', async () => {
+    assert.equal(await kubectl.ok(['create', 'serviceaccount', 'gen-sa']), 'serviceaccount/gen-sa created\n');
+    assert.equal(await kubectl.ok(['create', 'role', 'gen-reader', '--verb=get,list', '--resource=pods']), 'role.rbac.authorization.k8s.io/gen-reader created\n');
+    const role = await kubectl.json<{ rules: unknown[] }>(['get', 'role', 'gen-reader']);
+    assert.deepEqual(role.rules, [{ verbs: ['get', 'list'], apiGroups: [''], resources: ['pods'] }]);
+    assert.equal(await kubectl.ok(['create', 'rolebinding', 'gen-read', '--role=gen-reader', '--serviceaccount=default:gen-sa']), 'rolebinding.rbac.authorization.k8s.io/gen-read created\n');
+    const binding = await kubectl.json<{ roleRef: unknown; subjects: unknown[] }>(['get', 'rolebinding', 'gen-read']);
+    assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'gen-reader' });
+    assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'gen-sa', namespace: 'default' }]);
+  });
+
   it('creates a ClusterIP service with kubectl create service clusterip', async () => {
     assert.equal(await kubectl.ok(['create', 'service', 'clusterip', 'gen-cip', '--tcp=80:8080']), 'service/gen-cip created\n');
     const service = await kubectl.json<Service>(['get', 'service', 'gen-cip']);

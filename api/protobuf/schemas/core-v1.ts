@@ -36,6 +36,12 @@ message AzureFileVolumeSource {
   optional string shareName = 2 [(emitZero) = true];
   optional bool readOnly = 3;
 }
+message ServiceAccount {
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta metadata = 1;
+  repeated ObjectReference secrets = 2;
+  repeated LocalObjectReference imagePullSecrets = 3;
+  optional bool automountServiceAccountToken = 4 [(emitZero) = true];
+}
 message ConfigMap {
   optional .k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta metadata = 1;
   map<string, string> data = 2;

@@ -120,6 +120,29 @@ export const KIND_SAMPLES: Record<string, Sample> = {
     apiVersion: 'v1', kind: 'Secret', metadata: metadata('credentials', 'default'),
     type: 'kubernetes.io/basic-auth', data: { username: 'YWRtaW4=', password: 'czNjcjN0' }, immutable: true,
   },
+  'v1/ServiceAccount': {
+    apiVersion: 'v1', kind: 'ServiceAccount', metadata: metadata('builder', 'default'),
+    secrets: [{ name: 'builder-token' }], imagePullSecrets: [{ name: 'registry' }], automountServiceAccountToken: false,
+  },
+  'rbac.authorization.k8s.io/v1/Role': {
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: metadata('pod-reader', 'default'),
+    rules: [{ verbs: ['get', 'list'], apiGroups: [''], resources: ['pods', 'pods/log'], resourceNames: ['web-0'] }],
+  },
+  'rbac.authorization.k8s.io/v1/ClusterRole': {
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: metadata('monitoring'),
+    rules: [{ verbs: ['get'], nonResourceURLs: ['/metrics', '/healthz/*'] }],
+    aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'rbac.example.com/aggregate-to-monitoring': 'true' } }] },
+  },
+  'rbac.authorization.k8s.io/v1/RoleBinding': {
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: metadata('read-pods', 'default'),
+    subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'jane' }, { kind: 'ServiceAccount', name: 'builder', namespace: 'default' }],
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' },
+  },
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': {
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: metadata('monitoring'),
+    subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'monitors' }],
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'monitoring' },
+  },
   'v1/DeleteOptions': {
     apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid: 'u-2', resourceVersion: '42' }, propagationPolicy: 'Foreground', dryRun: ['All'],
   },
@@ -139,5 +162,6 @@ export const KIND_SAMPLES: Record<string, Sample> = {
     spec: { holderIdentity: 'node-a', leaseDurationSeconds: 40, acquireTime: '2024-03-01T10:00:00.000000Z', renewTime: '2024-03-01T10:00:30.654321Z', leaseTransitions: 0 },
   },
   'coordination.k8s.io/v1/DeleteOptions': { apiVersion: 'coordination.k8s.io/v1', kind: 'DeleteOptions', propagationPolicy: 'Background' },
+  'rbac.authorization.k8s.io/v1/DeleteOptions': { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'DeleteOptions', propagationPolicy: 'Foreground' },
   'meta.k8s.io/v1/DeleteOptions': { apiVersion: 'meta.k8s.io/v1', kind: 'DeleteOptions', gracePeriodSeconds: 30 },
 };
