@@ -5,7 +5,6 @@ import { sendObject } from '../http/negotiation.js';
 import type { RouteTable } from '../http/status.js';
 import { FieldErrors } from '../validation/field-errors.js';
 import type { Authorizer } from './authorizer.js';
-import { decodeReviewProtobuf } from './review-protobuf.js';
 import type { RequestAttributes } from './request-attributes.js';
 import { ANONYMOUS_USER, type UserInfo } from './user-info.js';
 
@@ -14,7 +13,6 @@ import { ANONYMOUS_USER, type UserInfo } from './user-info.js';
 // chain that guards every request; a self-subject review echoes who
 // authentication said the caller is.
 
-const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 const AUTHORIZATION_GROUP = 'authorization.k8s.io';
 const AUTHENTICATION_GROUP = 'authentication.k8s.io';
 
@@ -108,16 +106,8 @@ export function registerReviewRoutes(app: FastifyInstance, routes: RouteTable, a
     routes.add(url, 'POST');
     handlers.push([url, handler]);
   };
-  // Only these routes read protobuf, in their own context; everywhere else it stays a 415.
+  // kubectl sends these bodies as protobuf only; the server-wide parser decodes them (api/protobuf/).
   void app.register(async (reviews) => {
-    reviews.removeContentTypeParser(PROTOBUF);
-    reviews.addContentTypeParser(PROTOBUF, { parseAs: 'buffer' }, (_request, body, done) => {
-      try {
-        done(null, decodeReviewProtobuf(body as Buffer));
-      } catch (error) {
-        done(error as Error, undefined);
-      }
-    });
     for (const [url, handler] of handlers) reviews.post(url, async (request, reply) => handler(request, reply));
   });
   const created = (request: FastifyRequest, reply: FastifyReply, object: unknown): FastifyReply => {

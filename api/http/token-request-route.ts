@@ -6,7 +6,6 @@ import type { KubeObject } from '../resources/strategy.js';
 import { FieldErrors } from '../validation/field-errors.js';
 import { parseCreateQuery, type Query } from './query-parameters.js';
 import { sendObject } from './negotiation.js';
-import { readFields, stringField, unwrapKubernetesEnvelope } from './protobuf-wire.js';
 import type { RouteTable } from './status.js';
 
 const TOKEN_URL = '/api/v1/namespaces/:namespace/serviceaccounts/:name/token';
@@ -29,27 +28,8 @@ interface TokenRequestBody {
   spec?: TokenRequestSpec;
 }
 
-/** TokenRequest from its generated.proto form: spec = 2 {audiences = 1, boundObjectRef = 3, expirationSeconds = 4}. */
-function tokenRequestFromProtobuf(body: Buffer): TokenRequestBody {
-  const envelope = unwrapKubernetesEnvelope(body);
-  const message = readFields(envelope.raw);
-  const specFields = readFields(message.find((f) => f.number === 2)?.bytes ?? Buffer.alloc(0));
-  const spec: TokenRequestSpec = {
-    audiences: specFields.filter((f) => f.number === 1 && f.bytes).map((f) => f.bytes!.toString('utf8')),
-  };
-  const expiration = specFields.find((f) => f.number === 4)?.varint;
-  if (expiration !== undefined) spec.expirationSeconds = Number(BigInt.asIntN(64, expiration));
-  const bound = specFields.find((f) => f.number === 3)?.bytes;
-  if (bound) {
-    const ref = readFields(bound);
-    spec.boundObjectRef = { kind: stringField(ref, 1), apiVersion: stringField(ref, 2), name: stringField(ref, 3), uid: stringField(ref, 4) };
-  }
-  return { apiVersion: envelope.apiVersion, kind: envelope.kind, spec };
-}
-
 function tokenRequestFrom(request: FastifyRequest): TokenRequestBody {
   const body = request.body;
-  if (Buffer.isBuffer(body)) return tokenRequestFromProtobuf(body);
   if (body === undefined || body === null) return {};
   if (typeof body !== 'object' || Array.isArray(body)) {
     throw new BadRequestError('the body of the request was in an unknown format - expected a TokenRequest object');
@@ -81,7 +61,7 @@ function validateSpec(spec: TokenRequestSpec): FieldErrors {
 /**
  * POST serviceaccounts/{name}/token (authentication.k8s.io/v1 TokenRequest):
  * what `kubectl create token NAME` calls. kubectl sends it as Kubernetes
- * protobuf, which this route alone decodes.
+ * protobuf, decoded by the server-wide parser (api/protobuf/).
  */
 export async function registerTokenRequestRoute(
   app: FastifyInstance,
@@ -91,8 +71,6 @@ export async function registerTokenRequestRoute(
 ): Promise<void> {
   routes.add(TOKEN_URL, 'POST');
   await app.register(async (scope) => {
-    scope.removeContentTypeParser('application/vnd.kubernetes.protobuf');
-    scope.addContentTypeParser('application/vnd.kubernetes.protobuf', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     scope.route({
       method: 'POST',
       url: TOKEN_URL,

@@ -34,6 +34,14 @@ const KIND_MESSAGES: Readonly<Record<string, Readonly<Record<string, string>>>> 
     ClusterRoleBinding: 'k8s.io.api.rbac.v1.ClusterRoleBinding',
     DeleteOptions: 'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions',
   },
+  'authentication.k8s.io/v1': {
+    TokenRequest: 'k8s.io.api.authentication.v1.TokenRequest',
+    SelfSubjectReview: 'k8s.io.api.authentication.v1.SelfSubjectReview',
+  },
+  'authorization.k8s.io/v1': {
+    SelfSubjectAccessReview: 'k8s.io.api.authorization.v1.SelfSubjectAccessReview',
+    SubjectAccessReview: 'k8s.io.api.authorization.v1.SubjectAccessReview',
+  },
   'meta.k8s.io/v1': {
     DeleteOptions: 'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions',
   },

@@ -1,4 +1,6 @@
 import protobuf from 'protobufjs';
+import { AUTHENTICATION_V1_PROTO } from './schemas/authentication-v1.js';
+import { AUTHORIZATION_V1_PROTO } from './schemas/authorization-v1.js';
 import { COORDINATION_V1_PROTO } from './schemas/coordination-v1.js';
 import { CORE_V1_PROTO } from './schemas/core-v1.js';
 import { DISCOVERY_V1_PROTO } from './schemas/discovery-v1.js';
@@ -18,6 +20,8 @@ const SCHEMAS: readonly string[] = [
   DISCOVERY_V1_PROTO,
   COORDINATION_V1_PROTO,
   RBAC_V1_PROTO,
+  AUTHENTICATION_V1_PROTO,
+  AUTHORIZATION_V1_PROTO,
 ];
 
 /**

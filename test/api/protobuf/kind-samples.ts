@@ -143,6 +143,21 @@ export const KIND_SAMPLES: Record<string, Sample> = {
     subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'monitors' }],
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'monitoring' },
   },
+  'authentication.k8s.io/v1/TokenRequest': {
+    apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', metadata: { name: 'builder', namespace: 'default' },
+    spec: { audiences: ['https://kubernetes.default.svc.cluster.local'], expirationSeconds: 600, boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'web-0', uid: 'u-3' } },
+  },
+  'authentication.k8s.io/v1/SelfSubjectReview': {
+    apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview', metadata: { name: 'me' },
+  },
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': {
+    apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: {},
+    spec: { resourceAttributes: { namespace: 'default', verb: 'list', group: 'apps', version: 'v1', resource: 'deployments', subresource: 'scale', name: 'web' } },
+  },
+  'authorization.k8s.io/v1/SubjectAccessReview': {
+    apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', metadata: {},
+    spec: { nonResourceAttributes: { path: '/healthz', verb: 'get' }, user: 'jane', groups: ['devs'], uid: 'u-4' },
+  },
   'v1/DeleteOptions': {
     apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, preconditions: { uid: 'u-2', resourceVersion: '42' }, propagationPolicy: 'Foreground', dryRun: ['All'],
   },
