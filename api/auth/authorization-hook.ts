@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ForbiddenError } from '../errors.js';
-import { firstValue, type Query } from '../http/query-parameters.js';
+import { requestInfoOf } from '../http/request-info.js';
 import type { Authorizer } from './authorizer.js';
-import { forbiddenMessage, requestAttributes, type RequestAttributes } from './request-attributes.js';
+import { attributesFrom, forbiddenMessage, type RequestAttributes } from './request-attributes.js';
 import { ANONYMOUS_USER, SYSTEM_MASTERS } from './user-info.js';
 
 /**
@@ -17,9 +17,9 @@ export function forbidden(attributes: RequestAttributes, reason: string): Forbid
   return ForbiddenError.forResource(attributes.resource, attributes.name, attributes.apiGroup, reason ? `${message}: ${reason}` : message);
 }
 
+/** Parsed once per request: the inflight limits and the audit log read the same RequestInfo. */
 export function attributesOf(request: FastifyRequest): RequestAttributes {
-  const query = request.query as Query | undefined;
-  return requestAttributes(request.user ?? ANONYMOUS_USER, request.method, request.url, (name) => (query ? firstValue(query, name) : undefined));
+  return attributesFrom(request.user ?? ANONYMOUS_USER, requestInfoOf(request));
 }
 
 /**

@@ -20,7 +20,7 @@ export function upgradeAuthorization(authenticator: RequestAuthenticator, insecu
       if (insecure) user = INSECURE_SUPERUSER;
       else if (!anonymousRequestAllowed(url.pathname)) throw unauthorized();
     }
-    const attributes = { ...requestAttributes(user, request.method ?? 'GET', request.url ?? '/', (name) => url.searchParams.get(name) ?? undefined), verb: 'create' };
+    const attributes = { ...requestAttributes(user, request.method ?? 'GET', request.url ?? '/'), verb: 'create' };
     const result = authorizer.authorize(attributes);
     if (result.decision !== 'Allow') throw forbidden(attributes, result.reason);
   };

@@ -51,23 +51,26 @@ function decodeSegment(segment: string): string {
   }
 }
 
-function queryFlag(search: URLSearchParams, name: string): boolean {
-  const values = search.getAll(name);
-  const value = values[values.length - 1];
-  return value === 'true' || value === '1';
+/** ?watch= as ListOptions converts it (Convert_Slice_string_To_bool on the first value): false only for 0 or false. */
+function watchRequested(search: URLSearchParams): boolean {
+  const value = search.get('watch');
+  return value !== null && !(value === '0' || value.toLowerCase() === 'false');
 }
 
-/** The object name a fieldSelector pins with metadata.name=X (upstream treats such a list as a named request). */
+/**
+ * The object name a fieldSelector pins with metadata.name=X, as
+ * fields.RequiresExactMatch finds it among the selector's terms: upstream
+ * authorizes such a list as a request for that name, so resourceNames rules
+ * can allow it. Kept only when it is a valid path segment name.
+ */
 function nameFromFieldSelector(search: URLSearchParams): string {
-  const selectors = search.getAll('fieldSelector');
-  const selector = selectors[selectors.length - 1];
+  const selector = search.get('fieldSelector');
   if (!selector) return '';
-  const terms = selector.split(',');
-  if (terms.length !== 1) return '';
-  const match = /^metadata\.name==?(.*)$/.exec(terms[0]!.trim());
-  const name = match?.[1] ?? '';
-  // upstream keeps it only when it is a valid path segment name.
-  return name === '' || name === '.' || name === '..' || /[/%]/.test(name) ? '' : name;
+  for (const term of selector.split(',')) {
+    const name = /^\s*metadata\.name\s*==?\s*([^,]*?)\s*$/.exec(term)?.[1];
+    if (name !== undefined) return name === '' || name === '.' || name === '..' || /[/%]/.test(name) ? '' : name;
+  }
+  return '';
 }
 
 export function requestInfoFor(method: string, url: string): RequestInfo {
@@ -113,9 +116,7 @@ export function requestInfoFor(method: string, url: string): RequestInfo {
   if (parts.length >= 1) info.resource = parts[0]!;
 
   if (info.name === '' && info.verb === 'get') {
-    info.verb = queryFlag(search, 'watch') ? 'watch' : 'list';
-    info.name = nameFromFieldSelector(search);
-  } else if (info.name === '' && info.verb === 'watch') {
+    info.verb = watchRequested(search) ? 'watch' : 'list';
     info.name = nameFromFieldSelector(search);
   }
   if (info.name === '' && info.verb === 'delete') info.verb = 'deletecollection';
