@@ -112,7 +112,10 @@ export class SkiffServer {
     const routes = new RouteTable();
     registerContentTypes(app, MAX_BODY_BYTES);
     installErrorHandling(app, routes);
-    installAuthentication(app, new RequestAuthenticator(this.tokenAuthenticators()), this.config.tls === undefined);
+    // One authenticator (the token file read once) for fastify's hook and for exec upgrades, which bypass it.
+    const authenticator = new RequestAuthenticator(this.tokenAuthenticators());
+    const insecure = this.config.tls === undefined;
+    installAuthentication(app, authenticator, insecure);
     this.authorization.install(app);
     if (this.config.auditLogPath) {
       this.audit = AuditLog.open(this.config.auditLogPath, app.log);
@@ -153,7 +156,7 @@ export class SkiffServer {
     await registerTokenRequestRoute(app, routes, this.registry('serviceaccounts'), this.serviceAccountTokens);
     registerReviewRoutes(app, routes, this.authorization.authorizer);
     registerPodLogRoute(app, routes, this.registry('pods'), this.registry('nodes'));
-    const authorizeUpgrade = upgradeAuthorization(new RequestAuthenticator(this.tokenAuthenticators()), this.config.tls === undefined, this.authorization.authorizer);
+    const authorizeUpgrade = upgradeAuthorization(authenticator, insecure, this.authorization.authorizer);
     const stopExec = registerPodExecUpgrade(app.server, { pods: this.registry('pods'), nodes: this.registry('nodes'), authorizeUpgrade });
     registerDiscoveryRoutes(app, routes, [...this.kinds, ...REVIEW_KINDS]);
     registerHealthRoutes(app, routes, () => this.ready);

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { anonymousRequestAllowed } from './anonymous-access.js';
 import type { RequestAuthenticator } from './request-authenticator.js';
 import { unauthorized } from './request-authenticator.js';
-import { ANONYMOUS_USER, INSECURE_SUPERUSER } from './user-info.js';
+import { ANONYMOUS_USER, INSECURE_SUPERUSER, type UserInfo } from './user-info.js';
+import type { IncomingMessage } from 'node:http';
 
 /**
  * Sets `request.user` before anything else runs. On plain HTTP (loopback
@@ -14,12 +15,15 @@ import { ANONYMOUS_USER, INSECURE_SUPERUSER } from './user-info.js';
 export function installAuthentication(app: FastifyInstance, authenticator: RequestAuthenticator, insecure: boolean): void {
   app.decorateRequest('user', undefined);
   app.addHook('onRequest', async (request) => {
-    const user = await authenticator.authenticate(request.raw);
-    if (insecure && user === ANONYMOUS_USER) {
-      request.user = INSECURE_SUPERUSER;
-      return;
-    }
-    if (user === ANONYMOUS_USER && !anonymousRequestAllowed(request.url.split('?', 1)[0] ?? '')) throw unauthorized();
-    request.user = user;
+    request.user = await authenticateRequest(authenticator, request.raw, insecure);
   });
+}
+
+/** Who sent `request`, or a thrown 401: the one rule for fastify's hook and for upgrades that bypass it. */
+export async function authenticateRequest(authenticator: RequestAuthenticator, request: IncomingMessage, insecure: boolean): Promise<UserInfo> {
+  const user = await authenticator.authenticate(request);
+  if (user !== ANONYMOUS_USER) return user;
+  if (insecure) return INSECURE_SUPERUSER;
+  if (!anonymousRequestAllowed((request.url ?? '/').split('?', 1)[0] ?? '')) throw unauthorized();
+  return user;
 }

@@ -2,9 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Authorizer } from './authorizer.js';
 import { forbidden } from './authorization-hook.js';
 import { requestAttributes } from './request-attributes.js';
-import { unauthorized, type RequestAuthenticator } from './request-authenticator.js';
-import { anonymousRequestAllowed } from './anonymous-access.js';
-import { ANONYMOUS_USER, INSECURE_SUPERUSER } from './user-info.js';
+import type { RequestAuthenticator } from './request-authenticator.js';
+import { authenticateRequest } from './authentication-hook.js';
 
 /**
  * The checks fastify's hooks make, for requests that arrive as an HTTP
@@ -14,12 +13,7 @@ import { ANONYMOUS_USER, INSECURE_SUPERUSER } from './user-info.js';
  */
 export function upgradeAuthorization(authenticator: RequestAuthenticator, insecure: boolean, authorizer: Authorizer): (request: IncomingMessage) => Promise<void> {
   return async (request) => {
-    let user = await authenticator.authenticate(request);
-    const url = new URL(request.url ?? '/', 'http://skiff');
-    if (user === ANONYMOUS_USER) {
-      if (insecure) user = INSECURE_SUPERUSER;
-      else if (!anonymousRequestAllowed(url.pathname)) throw unauthorized();
-    }
+    const user = await authenticateRequest(authenticator, request, insecure);
     const attributes = { ...requestAttributes(user, request.method ?? 'GET', request.url ?? '/'), verb: 'create' };
     const result = authorizer.authorize(attributes);
     if (result.decision !== 'Allow') throw forbidden(attributes, result.reason);
