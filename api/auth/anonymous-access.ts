@@ -7,9 +7,9 @@ export function isPublicInfoPath(path: string): boolean {
 }
 
 /**
- * Whether an anonymous request may go on to its handler. This is
- * authorization's decision (upstream answers 401 when anonymous auth is on
- * but grants nothing); it lives here, alone, until the authorizer takes it over.
+ * Whether an anonymous request may go on to its handler: only to the public
+ * paths; anything else is refused with 401 at authentication, before RBAC is
+ * asked (its bootstrap policy grants unauthenticated users nothing more).
  */
 export function anonymousRequestAllowed(path: string): boolean {
   return isPublicInfoPath(path);

@@ -1,8 +1,9 @@
 // GET pods/{name}/log: the API server checks the request and proxies it to
 // the kubelet endpoint of the Pod's node (its InternalIP and the port the
 // agent reports in status.daemonEndpoints), streaming the answer, as
-// kube-apiserver's LogREST does. Until the security work gives the API server
-// a client certificate, the agent trusts it by address.
+// kube-apiserver's LogREST does. The request to the agent is plain HTTP and
+// the agent trusts the API server by its address: the API server has no
+// kubelet client certificate yet.
 
 import type { FastifyInstance } from 'fastify';
 import { request as undiciRequest } from 'undici';

@@ -3,10 +3,10 @@
 // with the PodLogOptions query of the kubelet, and a WebSocket upgrade of
 // /exec/{ns}/{pod}/{container}?command=…&stdin=…&stdout=…&stderr=…
 //
-// Who may call it: until the API server presents a client certificate (the
-// security work), only the API server's addresses (what --server resolves
-// to) and loopback. AUTHENTICATION PLUGS IN HERE: `authorize` is the one
-// place a client-certificate check replaces the address check.
+// Who may call it: only the API server's addresses (what --server resolves
+// to) and loopback, since the API server presents no client certificate to
+// it yet. `authorize` is the one place a client-certificate check would
+// replace the address check.
 
 import { lookup } from 'node:dns/promises';
 import http from 'node:http';
