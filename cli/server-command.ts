@@ -145,7 +145,7 @@ export function serverCommand(): Command {
     .addOption(new Option('--tls-cert-file <path>', 'serving certificate (PEM) to use instead of the one in --pki-dir').env('SKIFF_TLS_CERT_FILE'))
     .addOption(new Option('--tls-private-key-file <path>', 'private key (PEM) of --tls-cert-file').env('SKIFF_TLS_PRIVATE_KEY_FILE'))
     .addOption(new Option('--client-ca-file <path>', 'CA bundle (PEM) client certificates are verified against instead of the cluster CA').env('SKIFF_CLIENT_CA_FILE'))
-    .addOption(new Option('--insecure-serve-http', 'serve plain HTTP with no authentication, every request acting as system:admin; only on a loopback --host, for local experiments and tests that are not about security').env('SKIFF_INSECURE_SERVE_HTTP').default(false))
+    .addOption(new Option('--insecure-serve-http', 'serve plain HTTP; a request without credentials acts as system:admin (a bearer token is still checked); only on a loopback --host, for local experiments and tests that are not about security').env('SKIFF_INSECURE_SERVE_HTTP').default(false))
     .addOption(new Option('--token-auth-file <path>', 'CSV of static bearer tokens (token,user,uid,"group1,group2"), read once at start').env('SKIFF_TOKEN_AUTH_FILE'))
     .addOption(new Option('--authorization-mode <modes>', `ordered, comma-separated authorizers: ${AUTHORIZATION_MODES.join(', ')}`).env('SKIFF_AUTHORIZATION_MODE')
       .default([...d.authorizationModes], d.authorizationModes.join(',')).argParser(authorizationModes))
